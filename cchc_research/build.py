@@ -155,14 +155,14 @@ def _run_readers(readers, log) -> tuple[list[tuple[Reader, SourceResult]], pd.Da
     return results, pd.DataFrame(rows)
 
 
-def build(*, out_dir: Path | None = None, readers=READERS, log: Callable[[dict], None] = lambda r: None) -> BuildReport:
+def build(*, out_dir: Path | None = None, readers=None, log: Callable[[dict], None] = lambda r: None) -> BuildReport:
     """Rebuild every processed table from ``data/raw``.
 
     Parameters
     ----------
     out_dir : Path, optional
         Destination (default :data:`cchc_research.config.PROCESSED_DIR`).
-    readers : sequence of Reader
+    readers : sequence of Reader, optional
         The sources to read (default: all of :data:`READERS`).
     log : callable
         Called with each source's accounting row as soon as it is read.
@@ -183,6 +183,7 @@ def build(*, out_dir: Path | None = None, readers=READERS, log: Callable[[dict],
     from cchc_research.dictionary import write_data_dictionary
 
     t0 = time.perf_counter()
+    readers = READERS if readers is None else readers
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     raw_files = verify_raw()
     results, counts = _run_readers(readers, log)

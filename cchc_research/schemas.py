@@ -111,6 +111,7 @@ def province_year_schema(columns: list[str]) -> pa.DataFrameSchema:
         "geo_code": pa.Column("string", pa.Check.str_matches(r"^\d{2}$"), nullable=False),
         "geo_name": pa.Column("string", nullable=False),
         "year": pa.Column("int64", pa.Check.in_range(2000, 2030), nullable=False),
+        "source_ids": pa.Column("string", pa.Check.str_length(min_value=1), nullable=False),
     }
     for col in columns:
         if col not in spec:

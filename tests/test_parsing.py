@@ -17,6 +17,7 @@ from cchc_research.parsing import (
     COMPARISONS,
     FIGURE_UNITS,
     Figure,
+    find_figures,
     format_number,
     format_percent,
     parse_figure,
@@ -27,7 +28,7 @@ from cchc_research.parsing import (
 )
 
 settings.register_profile(
-    "cchc-parsing", derandomize=True, max_examples=300, deadline=None,
+    "cchc-parsing", derandomize=True, max_examples=200, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 PROFILE = settings.get_profile("cchc-parsing")
@@ -330,6 +331,33 @@ def test_parse_figure_malformed(text, reason_part):
     assert (err.file, err.row, err.column, err.value) == ("seed.txt", 9, "raw", text)
 
 
+# ----------------------------------------------------------------------------- find_figures
+def test_find_figures_in_sentences():
+    text = ("Tỷ lệ hồ sơ trễ hạn còn dưới 4%, mỗi năm tiếp theo giảm thêm 1%; "
+            "hệ thống đã giải quyết 443.915/454.821 hồ sơ (đạt tỷ lệ 97,6%) "
+            "theo Nghị định 61/2018/NĐ-CP, từ 15/12/2023 đến 14/3/2024, ngày 21/4.")
+    found = find_figures(text)
+    got = [(f.figure.raw, f.figure.comparison, f.figure.unit) for f in found]
+    assert got == [
+        ("còn dưới 4%", "<", "share"),
+        ("1%", "==", "share"),
+        ("443.915/454.821", "==", "ratio"),
+        ("đạt tỷ lệ 97,6%", "==", "share"),
+    ]
+    assert all(text[f.start:f.end] == f.figure.raw for f in found)
+
+
+def test_find_figures_kinds_and_errors():
+    assert [f.figure.value for f in find_figures("năm 2025 đạt 1.200 hồ sơ", kinds=("count",))] \
+        == [2025, 1200]
+    assert find_figures("không có số liệu") == []
+    with pytest.raises(ParseError) as info:
+        find_figures("tỷ lệ 12..5% hồ sơ", file="seed.txt", row=3)
+    assert info.value.row == 3 and "empty digit group" in info.value.reason
+    with pytest.raises(ParseError):
+        find_figures(None)
+
+
 # ----------------------------------------------------------------------------- series
 def test_parse_series_collects_located_errors():
     raw = pd.Series(["97,6%", "97,6,1%", None, "0,31 %", "abc"], name="ty_le")
@@ -453,7 +481,7 @@ def test_figure_qualifier_roundtrip(pair, tenths):
     assert fig.comparison == comparison and fig.value == share and fig.unit == "share"
 
 
-_PARSE_FUNCS = [parse_number, parse_percent, parse_ratio, parse_figure]
+_PARSE_FUNCS = [parse_number, parse_percent, parse_ratio, parse_figure, find_figures]
 _ALPHABET = st.sampled_from(list("0123456789.,%/ -+\u00a0\u2212abtrênđạdưới") + ["phần trăm",
                             "trở lên", "từ ", "khoảng "])
 
@@ -464,7 +492,7 @@ def test_arbitrary_text_only_raises_parse_error(text, func, locale):
     try:
         result = func(text, locale=locale)
     except ParseError as err:
-        assert err.value == text and err.reason
+        assert err.reason and (err.value == text or func is find_figures)
         return
     _check_result(func, result)
 
@@ -476,7 +504,7 @@ def test_number_like_text_only_raises_parse_error(text, func, locale):
     try:
         result = func(text, locale=locale)
     except ParseError as err:
-        assert err.value == text and err.reason
+        assert err.reason and (err.value == text or func is find_figures)
         return
     _check_result(func, result)
 
@@ -488,5 +516,7 @@ def _check_result(func, result):
         assert isinstance(result, float) and math.isfinite(result)
     elif func is parse_ratio:
         assert len(result) == 2 and result[1] != 0
+    elif func is find_figures:
+        assert all(f.figure.unit in ("share", "ratio") for f in result)
     else:
         assert result.comparison in COMPARISONS and result.unit in FIGURE_UNITS

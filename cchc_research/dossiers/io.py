@@ -153,7 +153,8 @@ def read_raw(path: str | Path, *, sheet_name: int | str = 0) -> pd.DataFrame:
     if suffix in (".csv", ".txt"):
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet_name, dtype=object)
+        engine = "xlrd" if suffix == ".xls" else "openpyxl"
+        return pd.read_excel(path, sheet_name=sheet_name, dtype=object, engine=engine)
     if suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
     raise SourceError(suffix, "unsupported export format (csv, xlsx, xls, parquet)", file=str(path))
@@ -436,7 +437,7 @@ def _rejects_table(
                     "row": idx.to_numpy() + 1,
                     "dossier_id": ids.loc[idx].to_numpy(),
                     "column": column,
-                    "value": [None if pd.isna(v) else str(v) for v in raw],
+                    "value": [None if pd.isna(v) or str(v).strip() == "" else str(v) for v in raw],
                     "reason": reason,
                     "_order": order,
                 }

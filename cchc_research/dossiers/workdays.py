@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Iterable
 
@@ -215,9 +215,9 @@ def _table(cal: WorkCalendar) -> pd.DataFrame:
     off, makeup = cal.special_days(range(CALENDAR_START.year, CALENDAR_END.year + 1))
     weekday = days.day_of_week.to_numpy()
     working = ~np.isin(weekday, cal.weekend)
-    py_days = days.date
-    off_mask = np.isin(py_days, np.array(sorted(off), dtype=object))
-    makeup_mask = np.isin(py_days, np.array(sorted(makeup), dtype=object))
+    day_values = days.to_numpy().astype("datetime64[D]")
+    off_mask = np.isin(day_values, np.array(sorted(off), dtype="datetime64[D]"))
+    makeup_mask = np.isin(day_values, np.array(sorted(makeup), dtype="datetime64[D]"))
     working = (working & ~off_mask) | makeup_mask
     return pd.DataFrame(
         {

@@ -72,6 +72,14 @@ def normalize_vietnamese(text: str) -> str:
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese diacritics (``đ`` → ``d``), keeping case.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> strip_diacritics("Đắk Lắk")

@@ -27,6 +27,7 @@ __all__ = [
     "district_vintage",
     "province_table",
     "change_table",
+    "step_mapping",
     "district_table",
     "alias_table",
 ]
@@ -126,6 +127,13 @@ def change_table(from_vintage: int, to_vintage: int, level: str = "province") ->
     table = _changes() if level == "province" else _district_changes()
     mask = (table["from_vintage"] == str(from_vintage)) & (table["to_vintage"] == str(to_vintage))
     return table[mask].reset_index(drop=True).copy()
+
+
+@lru_cache(maxsize=None)
+def step_mapping(from_vintage: int, to_vintage: int, level: str = "province") -> dict[str, str]:
+    """``{old_geo_code: new_geo_code}`` between two adjacent vintages (cached; do not mutate)."""
+    table = change_table(from_vintage, to_vintage, level)
+    return dict(zip(table["old_geo_code"], table["new_geo_code"]))
 
 
 @lru_cache(maxsize=None)

@@ -22,6 +22,7 @@ from cchc_research.geo._tables import (
     change_table,
     province_table,
     province_vintage,
+    step_mapping,
 )
 
 __all__ = ["Province", "resolve_province", "province_code", "provinces", "map_province"]
@@ -161,9 +162,20 @@ def map_province(geo_code: object, *, from_vintage: int, to_vintage: int) -> str
         raise UnknownGeographyError(geo_code, f"not a province code of vintage {source}")
     for step_from, step_to in zip(PROVINCE_VINTAGES, PROVINCE_VINTAGES[1:]):
         if source <= step_from and step_to <= target:
-            table = change_table(step_from, step_to)
-            code = dict(zip(table["old_geo_code"], table["new_geo_code"]))[code]
+            code = step_mapping(step_from, step_to)[code]
     return code
+
+
+def _when(code: str, source: int, target: int) -> str:
+    """'on <date> (<legal act>)' for the step in which ``code`` ceased to exist."""
+    for step_from, step_to in zip(PROVINCE_VINTAGES, PROVINCE_VINTAGES[1:]):
+        if source <= step_from and step_to <= target:
+            table = change_table(step_from, step_to).set_index("old_geo_code")
+            if code in table.index and table.loc[code, "new_geo_code"] != code:
+                act = table.loc[code, "legal_source"].split(" (")[0]
+                return f"on {table.loc[code, 'effective_date']} ({act})"
+            code = table.loc[code, "new_geo_code"] if code in table.index else code
+    return ""
 
 
 def _explain_missing(value: object, vintage: int, code: str | None) -> str:
@@ -181,7 +193,8 @@ def _explain_missing(value: object, vintage: int, code: str | None) -> str:
             new = _records(vintage)[map_province(found, from_vintage=other, to_vintage=vintage)]
             return (
                 f"{old.name_vi} ({found}) is a province of vintage {other}; it was merged into "
-                f"{new.name_vi} ({new.geo_code}) — pass vintage={other} or use harmonize()"
+                f"{new.name_vi} ({new.geo_code}) {_when(found, other, vintage)}"
+                f" — pass vintage={other} or use harmonize()"
             )
         return f"{old.name_vi} ({found}) only exists from vintage {other}; pass vintage={other}"
     return f"no province of vintage {vintage} has this name or code"
@@ -225,7 +238,7 @@ def resolve_province(name_or_code: object, *, vintage: int = 2008, scheme: str =
     >>> resolve_province("Bình Dương", vintage=2025)
     Traceback (most recent call last):
     ...
-    cchc_research.errors.UnknownGeographyError: value 'Bình Dương': Bình Dương (74) is a province of vintage 2008; it was merged into Hồ Chí Minh (79) — pass vintage=2008 or use harmonize()
+    cchc_research.errors.UnknownGeographyError: value 'Bình Dương': Bình Dương (74) is a province of vintage 2008; it was merged into Hồ Chí Minh (79) on 2025-07-01 (Nghị quyết 202/2025/QH15) — pass vintage=2008 or use harmonize()
     """
     v = province_vintage(vintage)
     if scheme not in _SCHEMES:

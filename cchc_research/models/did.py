@@ -44,10 +44,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cchc_research.errors import CCHCWarning, MissingValuesError, ModelError, NoNeverTreatedError
+from cchc_research.errors import ModelError
 from cchc_research.models.did_aggregate import AGGREGATIONS, aggregate_cells, format_period
 from cchc_research.models.did_cs import group_time_effects
-from cchc_research.models.did_panel import PreparedPanel, prepare_staggered_panel
+from cchc_research.models.did_panel import (
+    AlwaysTreatedWarning,
+    PreparedPanel,
+    UnbalancedPanelWarning,
+    prepare_staggered_panel,
+)
 from cchc_research.models.results import EstimationResults
 
 __all__ = [
@@ -56,9 +61,6 @@ __all__ = [
     "StaggeredDiDResults",
     "staggered_did",
 ]
-
-# Re-exported warnings live with the panel checks.
-from cchc_research.models.did_panel import AlwaysTreatedWarning, UnbalancedPanelWarning  # noqa: E402
 
 _METHODS = ("callaway_santanna", "sun_abraham")
 _TINY_SE = np.sqrt(np.finfo(float).eps) * 10  # R did reports NA below this
@@ -289,7 +291,7 @@ def staggered_did(
     else:
         from cchc_research.models.did_sunab import sun_abraham_cells
 
-        frame, inputs, cov = sun_abraham_cells(panel)
+        frame, inputs, cov = sun_abraham_cells(panel, anticipation)
         model_name = "Sun–Abraham interaction-weighted CATT(g,t)"
         cov_type = "cluster"
         cov_description = (

@@ -92,7 +92,8 @@ def prepare_staggered_panel(
     observed in every period are dropped (:class:`UnbalancedPanelWarning`). With
     ``control="not_yet_treated"`` (or ``"last_treated"``) and no never-treated unit, the
     periods from ``last cohort − anticipation`` on are dropped and the last cohort becomes
-    the comparison group (recorded in ``notes``).
+    the comparison group (recorded in ``notes``); ``"last_treated"`` always does so.
+    ``control="any"`` skips the comparison-group checks (naive TWFE).
 
     Parameters
     ----------
@@ -177,23 +178,26 @@ def prepare_staggered_panel(
     unit_cohort = df.groupby(unit, sort=True)[cohort].first()
     if not (unit_cohort > 0).any():
         raise ModelError("no treated cohort in the data")
-    if not (unit_cohort == 0).any():
-        if control == "never_treated":
-            raise NoNeverTreatedError(
-                "no never-treated unit: use control='not_yet_treated' (Callaway–Sant'Anna) "
-                "or control='last_treated' (Sun–Abraham)"
-            )
+    no_never = not (unit_cohort == 0).any()
+    if control == "last_treated" or (no_never and control == "not_yet_treated"):
         last = unit_cohort.max()
-        if (unit_cohort < last).sum() == 0:
-            raise ModelError("a single cohort and no never-treated unit: nothing to compare")
+        if not ((unit_cohort > 0) & (unit_cohort < last)).any():
+            raise ModelError(
+                f"only one treated cohort ({last:g}): it cannot serve as the comparison group of itself"
+            )
         df = df.loc[df[time] < last - anticipation].copy()
         df.loc[df[cohort] == last, cohort] = 0.0
         times = np.sort(df[time].unique())
         notes.append(
-            f"no never-treated unit: periods >= {last - anticipation:g} dropped, cohort {last:g} used as comparison"
+            f"periods >= {last - anticipation:g} dropped, last cohort {last:g} used as comparison"
         )
         if len(times) < 2:
             raise ModelError("fewer than two periods remain before the last cohort is treated")
+    elif no_never and control == "never_treated":
+        raise NoNeverTreatedError(
+            "no never-treated unit: use control='not_yet_treated' (Callaway–Sant'Anna) "
+            "or control='last_treated' (Sun–Abraham)"
+        )
 
     df = df.sort_values([unit, time], kind="mergesort")
     units = df[unit].unique()

@@ -26,7 +26,14 @@ cchc_research.errors.ParseError: value '12.5': '.' groups thousands in Vietnames
 """
 from __future__ import annotations
 
-from cchc_research.parsing._figures import COMPARISONS, FIGURE_UNITS, Figure, parse_figure
+from cchc_research.parsing._figures import (
+    COMPARISONS,
+    FIGURE_UNITS,
+    Figure,
+    FoundFigure,
+    find_figures,
+    parse_figure,
+)
 from cchc_research.parsing._numbers import (
     format_number,
     format_percent,
@@ -42,6 +49,8 @@ __all__ = [
     "parse_percent",
     "parse_ratio",
     "parse_figure",
+    "find_figures",
+    "FoundFigure",
     "parse_series",
     "format_number",
     "format_percent",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from cchc_research.parsing._numbers import (
     parse_ratio,
 )
 
-__all__ = ["Figure", "parse_figure", "COMPARISONS", "FIGURE_UNITS"]
+__all__ = ["Figure", "FoundFigure", "parse_figure", "find_figures", "COMPARISONS", "FIGURE_UNITS"]
 
 #: Comparison operators a :class:`Figure` may carry.
 COMPARISONS: tuple[str, ...] = (">=", ">", "<=", "<", "==")
@@ -82,7 +83,7 @@ _SUFFIXES: dict[str, str] = {
     "trở xuống": "<=", "or less": "<=", "or fewer": "<=", "or below": "<=", "and below": "<=",
 }
 _BY_LENGTH = sorted(_PREFIXES, key=len, reverse=True)
-_NUM = r"[+\-\u2212]?\d(?:[\d.,]|[ ](?=\d))*(?<![.,])"
+_NUM = r"[+\-\u2212]?[0-9](?:[0-9.,]|(?<=[0-9])[ ](?=[0-9]{3}(?![0-9])))*(?<![.,])"
 _FIGURE_RE = re.compile(
     rf"(?P<num>{_NUM})(?:\s*/\s*(?P<den>{_NUM}))?"
     r"(?P<pct>\s*(?:%|％|phần trăm|per cent|percent|pct)(?![\w]))?"
@@ -192,3 +193,112 @@ def parse_figure(value: Any, locale: Locale = "vi", *, file: str | None = None,
     result = _to_python(number, integral, value, loc)
     unit = "count" if integral and result >= 0 else "number"
     return Figure(result, unit, comparison, value, approximate, noun=noun)
+
+
+@dataclass(frozen=True)
+class FoundFigure:
+    """A figure located in running text by :func:`find_figures`.
+
+    Attributes
+    ----------
+    figure : Figure
+        The parsed figure; ``figure.raw`` is the matched text (qualifiers included).
+    start, end : int
+        Span of ``figure.raw`` in the NFC-normalized text.
+    """
+
+    figure: Figure
+    start: int
+    end: int
+
+
+def _qualifier_start(low: str, pos: int) -> int:
+    """Start of the (up to two) qualifier words that end right before *pos*, else *pos*."""
+    start = pos
+    for _ in range(2):
+        head = low[:start].rstrip()
+        word = next((w for w in _BY_LENGTH if head.endswith(w) and (
+            len(head) == len(w) or not w[0].isalpha() or not head[-len(w) - 1].isalnum())), None)
+        if word is None:
+            break
+        start = len(head) - len(word)
+    return start
+
+
+def _looks_like_date_or_number(match: re.Match[str], after: str) -> bool:
+    """True for ``15/12/2023``, ``61/2018/NĐ-CP``, ``98/2023``, ``3/2024`` and ``21/4``."""
+    num, den = match.group("num").strip(), match.group("den").strip()
+    if re.match(r"\s*/\s*\w", after):
+        return True
+    if re.fullmatch(r"(?:19|20)\d\d", den) and re.fullmatch(r"\d{1,4}", num):
+        return True
+    return bool(re.fullmatch(r"\d{1,2}", num) and re.fullmatch(r"\d{1,2}", den)
+                and 1 <= int(num) <= 31 and 1 <= int(den) <= 12)
+
+
+def find_figures(text: Any, locale: Locale = "vi", *, kinds: tuple[str, ...] = ("share", "ratio"),
+                 file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> list[FoundFigure]:
+    """Find the percentages and ratios (with their qualifiers) in a sentence.
+
+    Each number followed by a percent sign (and each ``a/b`` ratio that does not look like
+    a date or a document number: ``15/12/2023``, ``21/4``, ``3/2024``,
+    ``61/2018/NĐ-CP``) is taken with the qualifier words just before it
+    (``"đạt trên"``) and a ``trở lên``/``trở xuống`` just after it, then read by
+    :func:`parse_figure`.
+
+    Parameters
+    ----------
+    text : str
+        Running text, e.g. a sentence quoted from a report.
+    locale : {"vi", "en"}
+        Number notation.
+    kinds : tuple of str, default ("share", "ratio")
+        Units to return; add ``"count"``/``"number"`` to get plain numbers (years too).
+    file, row, column : optional
+        Location copied into any error.
+
+    Returns
+    -------
+    list of FoundFigure
+        In order of appearance.
+
+    Raises
+    ------
+    ParseError
+        When a percentage or ratio in the text is malformed (``"12..5%"``): a bad figure
+        is reported, never skipped.
+
+    Examples
+    --------
+    >>> found = find_figures("Tỷ lệ hồ sơ đúng hạn đạt 95% trở lên vào năm 2025, "
+    ...                      "trễ hạn dưới 4%.")
+    >>> [(f.figure.raw, f.figure.comparison, f.figure.value) for f in found]
+    [('đạt 95% trở lên', '>=', 0.95), ('dưới 4%', '<', 0.04)]
+    """
+    loc = {"file": file, "row": row, "column": column}
+    _check_locale(locale)
+    if not isinstance(text, str):
+        raise _fail(text, f"expected text, got {type(text).__name__}", loc)
+    norm = unicodedata.normalize("NFC", text)
+    low = norm.lower() if len(norm.lower()) == len(norm) else norm
+    found: list[FoundFigure] = []
+    for match in _FIGURE_RE.finditer(low):
+        is_ratio = match.group("den") is not None
+        unit_kind = "share" if match.group("pct") else "ratio" if is_ratio else "number"
+        before, after = low[max(0, match.start() - 1): match.start()], low[match.end():]
+        if before.isalnum() or before in "/.,":  # inside a word or a longer token
+            continue
+        if is_ratio and _looks_like_date_or_number(match, after):
+            continue
+        if unit_kind == "number" and not {"count", "number"} & set(kinds):
+            continue
+        start = _qualifier_start(low, match.start())
+        end = match.end()
+        tail = re.match(r"\s*(trở lên|trở xuống|or more|or less)(?!\w)", after)
+        if tail:
+            end += tail.end()
+        figure = parse_figure(norm[start:end], locale, **loc)
+        if figure.unit in kinds:
+            found.append(FoundFigure(figure, start, end))
+    return found

@@ -145,10 +145,8 @@ def conform(frame: pd.DataFrame, columns: dict[str, str], what: str) -> pd.DataF
     frame = frame.copy()
     for col, dtype in columns.items():
         if col not in frame.columns:
-            if dtype == "bool":
-                frame[col] = False
-            else:
-                frame[col] = pd.Series(pd.NA, index=frame.index, dtype=dtype if dtype != "datetime64[ns]" else "datetime64[ns]")
+            missing = {"bool": False, "float64": float("nan"), "datetime64[ns]": pd.NaT}.get(dtype, pd.NA)
+            frame[col] = pd.Series([missing] * len(frame), index=frame.index, dtype=dtype)
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
         raise SchemaError(unknown, f"unexpected columns in {what} table")

@@ -48,14 +48,15 @@ from cchc_research.sources._papi_pci_common import (
     indicator_record,
     is_blank,
     norm_text,
+    reject_record,
     rel_path,
     resolve_place,
     sheet_rows,
     to_number,
 )
-from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects, reject_row
+from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects
 
-__all__ = ["read_papi", "papi_wide", "WORKBOOK_HEADERS", "CSV_COLUMNS", "DIMENSIONS", "TOTAL_TOLERANCE"]
+__all__ = ["read_papi", "papi_wide", "wide_frame", "WORKBOOK_HEADERS", "CSV_COLUMNS", "DIMENSIONS", "TOTAL_TOLERANCE"]
 
 WORKBOOK = "papi_pci_vietnamdata/PAPI_2011-2016.xlsx"
 DIMENSIONS_CSV = "papi_2017_2024/papi_province_dimensions_2017_2024.csv"
@@ -152,7 +153,7 @@ class _Collector:
         self.rows_read = 0
 
     def reject(self, source_id: str, err: DataError) -> None:
-        self.rejects.append(reject_row(source_id, err))
+        self.rejects.append(reject_record(source_id, err))
 
 
 def _total_flags(year: int, dims: dict[str, float], total: float) -> list[str]:
@@ -404,7 +405,30 @@ def _long(result: SourceResult | pd.DataFrame) -> pd.DataFrame:
 
 
 def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pivot a long province-year indicator frame to one row per (geo_code, year)."""
+    """Pivot a long province-year indicator frame to one row per (geo_code, year).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long indicator rows (:data:`~cchc_research.sources.base.INDICATOR_COLUMNS`) with
+        calendar-year periods; non-province rows are ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``geo_code``, ``year``, ``geo_name`` and one float64 column per indicator code.
+
+    Raises
+    ------
+    SchemaError
+        Two values for the same indicator, province and year.
+
+    Examples
+    --------
+    >>> from cchc_research.sources.base import empty_indicators
+    >>> list(wide_frame(empty_indicators()).columns)
+    ['geo_code', 'year', 'geo_name']
+    """
     data = frame.loc[frame["geo_level"] == "province",
                      ["geo_code", "geo_name", "period", "indicator", "value"]].copy()
     data["year"] = data["period"].astype(str).str[:4].astype("int64")

@@ -1,0 +1,1 @@
+"""Analyses behind the research notebooks (data preparation and model orchestration)."""

@@ -1,0 +1,592 @@
+"""E-governance and administrative procedures in PAPI (notebook 03).
+
+Data preparation and model orchestration for the question *does a province's PAPI
+e-governance score (dimension D8, surveyed from 2018) go with better public administrative
+procedures (D5) and public service delivery (D6)?*
+
+* :func:`select_panel` — province × year rows of a window with every model column present;
+  the province-years that are dropped (absent from the panel, or with a blank cell) are
+  returned with the reason, never dropped silently.
+* :func:`fit_twfe_bootstrap` — two-way fixed effects (province and year) with CR1 standard
+  errors clustered by province (Stata/fixest convention G/(G−1)·(N−1)/(N−K), t(G−1)) and the
+  restricted wild cluster bootstrap (Webb weights) for the slope of interest.
+* :func:`egovernance_models` — that fit for each outcome against one regressor.
+* :func:`leave_one_region_out` — the coefficient re-estimated without each of the six
+  socio-economic regions.
+* :func:`subdimension_models` — the 2011–2016 analogue: each D5 sub-dimension against
+  another dimension (default D2 transparency), before D8 existed.
+* :func:`dimension_coverage` — provinces with a value per dimension and year (the 2018 change
+  from six to eight dimensions, and the gaps).
+
+PAPI dimension scores run from 1 to 10. Until 2017 the total is the sum of six dimensions
+(maximum 60); from 2018 it is the sum of eight (D7 environmental governance and D8
+e-governance added; maximum 80), so totals are not comparable across 2018 — the analyses
+here use dimension scores only.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from cchc_research.analysis.papi import select_panel
+>>> panel = pd.DataFrame({"geo_code": ["01", "01", "79", "79"], "geo_name": ["Hà Nội"] * 2 + ["TP HCM"] * 2,
+...                       "year": [2018, 2019, 2018, 2019], "x": [1.0, 2.0, np.nan, 3.0]})
+>>> sel = select_panel(panel, ["x"], 2018, 2019, units=["01", "79"])
+>>> sel.n_used, sel.n_dropped
+(3, 1)
+>>> sel.dropped[["geo_code", "year", "reason"]].to_dict("records")
+[{'geo_code': '79', 'year': 2018, 'reason': 'missing: x'}]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cchc_research.config import DEFAULT_SEED
+from cchc_research.errors import FewClustersWarning, MissingValuesError, ModelError
+
+__all__ = [
+    "LABELS",
+    "label",
+    "DIMENSIONS",
+    "D5_SUBDIMENSIONS",
+    "PanelSelection",
+    "FitWithBootstrap",
+    "select_panel",
+    "fit_twfe_bootstrap",
+    "egovernance_models",
+    "coefficient_table",
+    "leave_one_region_out",
+    "subdimension_models",
+    "dimension_coverage",
+]
+
+#: PAPI dimension codes D1 … D8 (D7 and D8 from 2018).
+DIMENSIONS: tuple[str, ...] = (
+    "papi_d1_participation", "papi_d2_transparency", "papi_d3_vertical_accountability",
+    "papi_d4_control_of_corruption", "papi_d5_public_admin_procedures",
+    "papi_d6_public_service_delivery", "papi_d7_environmental_governance", "papi_d8_e_governance",
+)
+
+#: Sub-dimensions of D5 published in the 2011–2016 workbook (each scored 0.25–2.5; they sum to D5).
+D5_SUBDIMENSIONS: tuple[str, ...] = (
+    "papi_d5_certification", "papi_d5_construction_permits",
+    "papi_d5_land_use_rights", "papi_d5_personal_procedures",
+)
+
+_KEYS = ("geo_code", "geo_name", "year")
+
+
+@dataclass(frozen=True)
+class PanelSelection:
+    """Complete-case province × year rows of a window, with what was dropped and why.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        ``geo_code``, ``geo_name``, ``year`` and the model columns, no missing value,
+        sorted by province and year.
+    dropped : pandas.DataFrame
+        ``geo_code``, ``geo_name``, ``year``, ``reason`` — one row per province-year of the
+        window that is not in ``data`` (``"no row in the panel"`` or ``"missing: <cols>"``).
+    columns : tuple of str
+    start_year, end_year : int
+    """
+
+    data: pd.DataFrame
+    dropped: pd.DataFrame
+    columns: tuple[str, ...]
+    start_year: int
+    end_year: int
+
+    @property
+    def n_used(self) -> int:
+        """Province-years kept."""
+        return int(len(self.data))
+
+    @property
+    def n_dropped(self) -> int:
+        """Province-years of the window dropped."""
+        return int(len(self.dropped))
+
+    def report(self) -> str:
+        """One deterministic sentence per dropped province-year, headed by the counts."""
+        total = self.n_used + self.n_dropped
+        head = (f"{self.start_year}–{self.end_year}: {self.n_used} of {total} province-years used, "
+                f"{self.n_dropped} dropped")
+        if not self.n_dropped:
+            return head + "."
+        lines = [head + ":"]
+        for r in self.dropped.itertuples(index=False):
+            lines.append(f"  {r.geo_code} {r.geo_name} {r.year}: {r.reason}")
+        return "\n".join(lines)
+
+
+def _province_names() -> pd.Series:
+    from cchc_research.geo import provinces
+
+    p = provinces()
+    return pd.Series(p["name_vi"].to_numpy(), index=p["geo_code"].astype(str).to_numpy())
+
+
+def _check_years(start_year: int, end_year: int) -> None:
+    if int(start_year) > int(end_year):
+        raise ModelError(f"start_year ({start_year}) is after end_year ({end_year})")
+
+
+def select_panel(
+    panel: pd.DataFrame,
+    columns: Sequence[str],
+    start_year: int,
+    end_year: int,
+    *,
+    units: Sequence[str] | None = None,
+) -> PanelSelection:
+    """Rows of ``start_year``–``end_year`` with every column of ``columns`` present.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Wide province × year panel (``geo_code``, ``geo_name``, ``year`` and indicator columns),
+        e.g. ``cchc_research.data.load_panel("province_year")``.
+    columns : sequence of str
+        Model columns that must be non-missing.
+    start_year, end_year : int
+        Inclusive window.
+    units : sequence of str, optional
+        The province codes expected in every year (default: the 63 provinces of
+        :func:`cchc_research.geo.provinces`), so that a province-year absent from the panel is
+        reported as dropped too.
+
+    Returns
+    -------
+    PanelSelection
+
+    Raises
+    ------
+    ModelError
+        A column is not in the panel, or ``start_year > end_year``.
+    MissingValuesError
+        No complete row is left.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cchc_research.analysis.papi import select_panel
+    >>> panel = pd.DataFrame({"geo_code": ["01"], "geo_name": ["Hà Nội"], "year": [2018], "x": [1.0]})
+    >>> print(select_panel(panel, ["x"], 2018, 2019, units=["01"]).report())
+    2018–2019: 1 of 2 province-years used, 1 dropped:
+      01 Hà Nội 2019: no row in the panel
+    """
+    _check_years(start_year, end_year)
+    columns = list(dict.fromkeys(columns))
+    absent = [c for c in [*_KEYS, *columns] if c not in panel.columns]
+    if absent:
+        raise ModelError(f"column(s) not in the panel: {', '.join(absent)}")
+    names = _province_names()
+    codes = list(names.index) if units is None else [str(u) for u in units]
+    years = list(range(int(start_year), int(end_year) + 1))
+    grid = pd.MultiIndex.from_product([codes, years], names=["geo_code", "year"]).to_frame(index=False)
+    sub = panel.loc[panel["year"].between(start_year, end_year), [*_KEYS, *columns]].copy()
+    sub["geo_code"] = sub["geo_code"].astype(str)
+    sub["year"] = sub["year"].astype(int)
+    sub = sub[sub["geo_code"].isin(codes)]
+    merged = grid.merge(sub.drop(columns="geo_name"), on=["geo_code", "year"], how="left", indicator=True)
+    panel_names = sub.drop_duplicates("geo_code").set_index("geo_code")["geo_name"].astype(object)
+    merged.insert(1, "geo_name", merged["geo_code"].map(panel_names).fillna(merged["geo_code"].map(names)))
+    in_panel = merged.pop("_merge").eq("both").to_numpy()
+    miss = merged[columns].isna()
+    complete = in_panel & ~miss.any(axis=1).to_numpy()
+    reasons = [
+        "no row in the panel" if not ok else "missing: " + ", ".join(c for c in columns if m[c])
+        for ok, (_, m) in zip(in_panel, miss.iterrows())
+    ]
+    merged["reason"] = reasons
+    dropped = merged.loc[~complete, ["geo_code", "geo_name", "year", "reason"]].reset_index(drop=True)
+    data = merged.loc[complete, [*_KEYS, *columns]].reset_index(drop=True)
+    if data.empty:
+        raise MissingValuesError(f"no complete province-year in {start_year}–{end_year} for {', '.join(columns)}")
+    return PanelSelection(data=data, dropped=dropped, columns=tuple(columns),
+                          start_year=int(start_year), end_year=int(end_year))
+
+
+@dataclass(frozen=True)
+class FitWithBootstrap:
+    """A two-way fixed-effects fit and its wild cluster bootstrap for one slope.
+
+    Attributes
+    ----------
+    outcome, regressor : str
+    twfe : cchc_research.models.TWFEResults
+    bootstrap : cchc_research.models.WildBootstrapResults
+    selection : PanelSelection
+    """
+
+    outcome: str
+    regressor: str
+    twfe: object
+    bootstrap: object
+    selection: PanelSelection
+
+    def row(self) -> dict:
+        """Estimate, CR1 SE/p-value/95% CI and bootstrap p-value/95% CI as plain floats."""
+        t = self.twfe
+        ci = t.conf_int().loc[self.regressor]
+        bci = self.bootstrap.conf_int().loc[self.regressor]
+        return {
+            "outcome": self.outcome,
+            "regressor": self.regressor,
+            "estimate": float(t.params[self.regressor]),
+            "std_error": float(t.std_errors[self.regressor]),
+            "p_value": float(t.pvalues[self.regressor]),
+            "ci_low": float(ci["lower"]),
+            "ci_high": float(ci["upper"]),
+            "boot_p_value": float(self.bootstrap.pvalues[self.regressor]),
+            "boot_ci_low": float(bci["lower"]),
+            "boot_ci_high": float(bci["upper"]),
+            "nobs": int(t.nobs),
+            "clusters": int(self.selection.data["geo_code"].nunique()),
+        }
+
+
+def fit_twfe_bootstrap(
+    selection: PanelSelection,
+    outcome: str,
+    regressor: str,
+    *,
+    controls: Sequence[str] = (),
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    weights: str = "webb",
+) -> FitWithBootstrap:
+    """Two-way FE (province, year), CR1 by province, and a wild cluster bootstrap of one slope.
+
+    Parameters
+    ----------
+    selection : PanelSelection
+        From :func:`select_panel` (must contain ``outcome``, ``regressor`` and ``controls``).
+    outcome, regressor : str
+    controls : sequence of str, optional
+        Further regressors (not bootstrapped).
+    bootstrap_reps : int, default 9999
+    seed : int
+        Seed of the bootstrap draws.
+    weights : {"webb", "rademacher"}
+
+    Returns
+    -------
+    FitWithBootstrap
+
+    Raises
+    ------
+    ModelError
+        A model column is not part of the selection (and the errors of
+        :func:`cchc_research.models.twfe`).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cchc_research.analysis.papi import select_panel, fit_twfe_bootstrap
+    >>> rng = np.random.default_rng(1)
+    >>> codes = [f"{i:02d}" for i in range(1, 41)]
+    >>> df = pd.DataFrame([(c, c, y) for c in codes for y in range(2018, 2023)], columns=["geo_code", "geo_name", "year"])
+    >>> df["x"] = rng.normal(size=len(df))
+    >>> df["y"] = 0.5 * df["x"] + rng.normal(scale=0.5, size=len(df))
+    >>> fit = fit_twfe_bootstrap(select_panel(df, ["y", "x"], 2018, 2022, units=codes), "y", "x",
+    ...                          bootstrap_reps=999, seed=1)
+    >>> row = fit.row()
+    >>> round(row["estimate"], 2), row["boot_p_value"] < 0.01, row["clusters"]
+    (0.51, True, 40)
+    """
+    from cchc_research.models import twfe, wild_bootstrap
+
+    needed = [outcome, regressor, *controls]
+    absent = [c for c in needed if c not in selection.columns]
+    if absent:
+        raise ModelError(f"column(s) not in the selection: {', '.join(absent)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewClustersWarning)  # the bootstrap is the remedy
+        res = twfe(selection.data, outcome, [regressor, *controls], fe=["geo_code", "year"],
+                   cluster="geo_code", vcov="cluster", ssc="stata")
+    boot = wild_bootstrap(res, param=regressor, B=int(bootstrap_reps), weights=weights, seed=seed)
+    return FitWithBootstrap(outcome=outcome, regressor=regressor, twfe=res, bootstrap=boot, selection=selection)
+
+
+def egovernance_models(
+    panel: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = ("papi_d5_public_admin_procedures", "papi_d6_public_service_delivery"),
+    regressor: str = "papi_d8_e_governance",
+    start_year: int = 2018,
+    end_year: int = 2024,
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    units: Sequence[str] | None = None,
+) -> dict[str, FitWithBootstrap]:
+    """TWFE + wild bootstrap of each outcome on the e-governance dimension.
+
+    Each outcome uses its own complete cases (the dropped province-years are in
+    ``result[outcome].selection.dropped``).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Wide province × year panel.
+    outcomes : sequence of str
+        Outcome columns (default D5 and D6).
+    regressor : str
+        Default D8 e-governance.
+    start_year, end_year : int
+        Window (D8 exists from 2018).
+    bootstrap_reps : int
+    seed : int
+    units : sequence of str, optional
+        Expected provinces (default the 63 provinces).
+
+    Returns
+    -------
+    dict of str to FitWithBootstrap
+        Keyed by outcome, in the order given.
+
+    Raises
+    ------
+    ModelError
+        No outcome, a column not in the panel, or the regressor among the outcomes.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cchc_research.analysis.papi import egovernance_models, coefficient_table
+    >>> rng = np.random.default_rng(2)
+    >>> codes = [f"{i:02d}" for i in range(1, 31)]
+    >>> df = pd.DataFrame([(c, c, y) for c in codes for y in range(2018, 2022)], columns=["geo_code", "geo_name", "year"])
+    >>> df["d8"] = rng.normal(size=len(df))
+    >>> df["d5"] = 0.3 * df["d8"] + rng.normal(size=len(df))
+    >>> df["d6"] = rng.normal(size=len(df))
+    >>> fits = egovernance_models(df, outcomes=["d5", "d6"], regressor="d8", start_year=2018,
+    ...                           end_year=2021, bootstrap_reps=999, seed=3, units=codes)
+    >>> list(fits)
+    ['d5', 'd6']
+    >>> coefficient_table(fits)["nobs"].tolist()
+    [120, 120]
+    """
+    outcomes = list(outcomes)
+    if not outcomes:
+        raise ModelError("egovernance_models needs at least one outcome")
+    if regressor in outcomes:
+        raise ModelError(f"the regressor {regressor!r} cannot also be an outcome")
+    fits = {}
+    for y in outcomes:
+        sel = select_panel(panel, [y, regressor], start_year, end_year, units=units)
+        fits[y] = fit_twfe_bootstrap(sel, y, regressor, bootstrap_reps=bootstrap_reps, seed=seed)
+    return fits
+
+
+def coefficient_table(fits: dict[str, FitWithBootstrap] | Sequence[FitWithBootstrap]) -> pd.DataFrame:
+    """One row per fit (see :meth:`FitWithBootstrap.row`); the index is the dict key if given.
+
+    Examples
+    --------
+    >>> from cchc_research.analysis.papi import coefficient_table
+    >>> coefficient_table({}).shape[0]
+    0
+    """
+    items = fits.items() if isinstance(fits, dict) else ((f.outcome, f) for f in fits)
+    rows = [{"model": k, **f.row()} for k, f in items]
+    return pd.DataFrame(rows).set_index("model") if rows else pd.DataFrame()
+
+
+def leave_one_region_out(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "papi_d5_public_admin_procedures",
+    regressor: str = "papi_d8_e_governance",
+    start_year: int = 2018,
+    end_year: int = 2024,
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    regions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The TWFE slope on the full sample and with each region left out in turn.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+    outcome, regressor : str
+    start_year, end_year : int
+    bootstrap_reps, seed : int
+    regions : pandas.DataFrame, optional
+        ``geo_code``, ``region`` (Vietnamese name) and ``region_en``; default the six
+        socio-economic regions of :func:`cchc_research.geo.provinces`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        First row ``excluded = "none"`` (full sample), then one per region (sorted by the
+        Vietnamese name): ``excluded``, ``excluded_en``, ``n_provinces_excluded`` and the
+        columns of :meth:`FitWithBootstrap.row`.
+
+    Raises
+    ------
+    ModelError
+        ``regions`` without the needed columns.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cchc_research.analysis.papi import leave_one_region_out
+    >>> rng = np.random.default_rng(4)
+    >>> codes = [f"{i:02d}" for i in range(1, 31)]
+    >>> df = pd.DataFrame([(c, c, y) for c in codes for y in range(2018, 2022)], columns=["geo_code", "geo_name", "year"])
+    >>> df["x"] = rng.normal(size=len(df)); df["y"] = df["x"] + rng.normal(size=len(df))
+    >>> reg = pd.DataFrame({"geo_code": codes, "region": ["A"] * 15 + ["B"] * 15, "region_en": ["A"] * 15 + ["B"] * 15})
+    >>> out = leave_one_region_out(df, outcome="y", regressor="x", start_year=2018, end_year=2021,
+    ...                            bootstrap_reps=999, regions=reg)
+    >>> out[["excluded", "n_provinces_excluded", "nobs"]].to_dict("records")
+    [{'excluded': 'none', 'n_provinces_excluded': 0, 'nobs': 120}, {'excluded': 'A', 'n_provinces_excluded': 15, 'nobs': 60}, {'excluded': 'B', 'n_provinces_excluded': 15, 'nobs': 60}]
+    """
+    if regions is None:
+        from cchc_research.geo import provinces
+
+        regions = provinces()[["geo_code", "region", "region_en"]]
+    need = {"geo_code", "region", "region_en"}
+    if not need <= set(regions.columns):
+        raise ModelError(f"regions needs columns {sorted(need)}")
+    regions = regions.assign(geo_code=regions["geo_code"].astype(str))
+    units = list(regions["geo_code"])
+    full = select_panel(panel, [outcome, regressor], start_year, end_year, units=units)
+    rows = [{"excluded": "none", "excluded_en": "none", "n_provinces_excluded": 0,
+             **fit_twfe_bootstrap(full, outcome, regressor, bootstrap_reps=bootstrap_reps, seed=seed).row()}]
+    for (reg_vi, reg_en), grp in regions.groupby(["region", "region_en"], sort=True):
+        keep = [u for u in units if u not in set(grp["geo_code"])]
+        sel = select_panel(panel, [outcome, regressor], start_year, end_year, units=keep)
+        fit = fit_twfe_bootstrap(sel, outcome, regressor, bootstrap_reps=bootstrap_reps, seed=seed)
+        rows.append({"excluded": reg_vi, "excluded_en": reg_en, "n_provinces_excluded": len(grp), **fit.row()})
+    return pd.DataFrame(rows)
+
+
+def subdimension_models(
+    panel: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = D5_SUBDIMENSIONS,
+    regressor: str = "papi_d2_transparency",
+    start_year: int = 2011,
+    end_year: int = 2016,
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    units: Sequence[str] | None = None,
+) -> dict[str, FitWithBootstrap]:
+    """The 2011–2016 analogue: each D5 sub-dimension on another PAPI dimension.
+
+    Same estimator as :func:`egovernance_models` (TWFE, CR1 by province, wild bootstrap);
+    D8 did not exist before 2018, so another dimension (default D2 transparency) stands in.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+    outcomes : sequence of str
+        Default the four D5 sub-dimensions.
+    regressor : str
+    start_year, end_year : int
+    bootstrap_reps, seed : int
+    units : sequence of str, optional
+
+    Returns
+    -------
+    dict of str to FitWithBootstrap
+
+    Raises
+    ------
+    ModelError
+        As :func:`egovernance_models`.
+
+    Examples
+    --------
+    >>> from cchc_research.analysis.papi import subdimension_models, D5_SUBDIMENSIONS
+    >>> len(D5_SUBDIMENSIONS)
+    4
+    """
+    return egovernance_models(panel, outcomes=outcomes, regressor=regressor, start_year=start_year,
+                              end_year=end_year, bootstrap_reps=bootstrap_reps, seed=seed, units=units)
+
+
+def dimension_coverage(
+    panel: pd.DataFrame,
+    start_year: int = 2011,
+    end_year: int = 2024,
+    columns: Sequence[str] = (*DIMENSIONS, "papi_total"),
+) -> pd.DataFrame:
+    """Number of provinces with a value, per year (rows) and PAPI column (columns).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+    start_year, end_year : int
+    columns : sequence of str
+        Default the eight dimensions and the total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts indexed by ``year`` (every year of the window, zero where absent).
+
+    Raises
+    ------
+    ModelError
+        A column is not in the panel, or ``start_year > end_year``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cchc_research.analysis.papi import dimension_coverage
+    >>> df = pd.DataFrame({"year": [2017, 2018, 2018], "d8": [np.nan, 3.1, 2.9]})
+    >>> dimension_coverage(df, 2017, 2018, ["d8"])["d8"].tolist()
+    [0, 2]
+    """
+    _check_years(start_year, end_year)
+    columns = list(columns)
+    absent = [c for c in ["year", *columns] if c not in panel.columns]
+    if absent:
+        raise ModelError(f"column(s) not in the panel: {', '.join(absent)}")
+    sub = panel[panel["year"].between(start_year, end_year)]
+    counts = sub.groupby("year")[columns].count()
+    years = pd.Index(range(int(start_year), int(end_year) + 1), name="year")
+    return counts.reindex(years, fill_value=0).astype(np.int64)
+
+#: Figure and table labels of notebook 03 (Vietnamese, English).
+LABELS: dict[str, tuple[str, str]] = {
+    "source": ("Nguồn: PAPI (CECODES, VFF-CRT, RTA, UNDP Việt Nam); tính toán của cchc-research.",
+               "Source: PAPI (CECODES, VFF-CRT, RTA, UNDP Viet Nam); cchc-research calculations."),
+    "coverage_title": ("Số tỉnh có điểm PAPI theo năm và lĩnh vực", "Provinces with a PAPI score, by year and dimension"),
+    "within_title": ("Biến thiên trong tỉnh (đã loại hiệu ứng tỉnh và năm)",
+                     "Within-province variation (province and year effects removed)"),
+    "within_x": ("{x} (độ lệch)", "{x} (deviation)"),
+    "within_y": ("{y} (độ lệch)", "{y} (deviation)"),
+    "fit_line": ("Hệ số TWFE = {b:.3f}", "TWFE slope = {b:.3f}"),
+    "loro_title": ("Hệ số khi bỏ từng vùng", "Coefficient leaving one region out"),
+    "loro_x": ("Hệ số của {x} (KTC 95% bootstrap)", "Coefficient on {x} (95% bootstrap CI)"),
+    "full_sample": ("Toàn bộ mẫu", "Full sample"),
+    "excluded": ("Vùng bị bỏ", "Region left out"),
+    "none": ("Không bỏ vùng nào", "None (full sample)"),
+}
+
+
+def label(key: str, lang: str = "vi", **fmt) -> str:
+    """A notebook-03 label in ``lang`` (falls back to :func:`cchc_research.labels.label`).
+
+    Examples
+    --------
+    >>> from cchc_research.analysis.papi import label
+    >>> label("full_sample", "en")
+    'Full sample'
+    """
+    from cchc_research.labels import check_lang, label as base_label
+
+    check_lang(lang)
+    if key not in LABELS:
+        return base_label(key, lang)
+    text = LABELS[key][0 if lang == "vi" else 1]
+    return text.format(**fmt) if fmt else text

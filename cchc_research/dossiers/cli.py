@@ -1,0 +1,139 @@
+"""Command line for dossier exports (registered by the main CLI as ``cchc dossiers``).
+
+Commands
+--------
+``aggregate IN OUT``
+    Unit × period panel from clean dossiers (Parquet/CSV file, glob or folder of Parquet
+    chunks) to OUT (.parquet or .csv).
+``validate IN``
+    Read and validate an export; print read / valid / rejected; optionally write the clean
+    records (``--clean``) and the rejects (``--rejects``). Parquet and CSV inputs are
+    validated in DuckDB (``--engine duckdb``, the default for them, out of core); Excel is
+    read with pandas.
+
+Examples
+--------
+>>> from typer.testing import CliRunner
+>>> from cchc_research.dossiers.cli import app
+>>> result = CliRunner().invoke(app, ["aggregate", "--help"])
+>>> result.exit_code
+0
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+
+from cchc_research.dossiers.aggregate import BY_COLUMNS, aggregate
+from cchc_research.errors import CCHCError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="One-stop-shop dossier exports: validate them and aggregate them into panels.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _split_by(values: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def _write(frame: pd.DataFrame, out: Path) -> None:
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        frame.to_parquet(out, index=False)
+    elif suffix == ".csv":
+        frame.to_csv(out, index=False, date_format="%Y-%m-%d")
+    else:
+        raise typer.BadParameter(f"output must end in .parquet or .csv, not {suffix!r}")
+
+
+@app.command("aggregate")
+def aggregate_command(
+    source: str = typer.Argument(..., help="Parquet/CSV file, glob ('chunks/*.parquet') or folder."),
+    out: Path = typer.Argument(..., help="Output table (.parquet or .csv)."),
+    freq: str = typer.Option("month", help="month | quarter | half | year"),
+    by: list[str] = typer.Option(["unit"], help=f"Grouping columns, repeatable or comma-separated: {', '.join(BY_COLUMNS)}"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Snapshot date YYYY-MM-DD."),
+    engine: str = typer.Option("duckdb", help="duckdb | pandas"),
+    threads: Optional[int] = typer.Option(None, help="DuckDB threads."),
+    memory_limit: Optional[str] = typer.Option(None, help="DuckDB memory limit, e.g. 2GB."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Aggregate clean dossiers into one row per group × period."""
+    try:
+        table = aggregate(
+            source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine,
+            threads=threads, memory_limit=memory_limit, progress=progress,
+        )
+    except CCHCError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    _write(table, out)
+    typer.echo(f"{len(table)} rows ({freq}, by {', '.join(_split_by(by)) or '-'}) -> {out}")
+
+
+@app.command("validate")
+def validate_command(
+    source: str = typer.Argument(..., help="Export file (.csv, .xlsx, .parquet) or Parquet glob."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write rejects (.parquet or .csv)."),
+    clean: Optional[Path] = typer.Option(None, "--clean", help="Write clean dossiers (.parquet or .csv)."),
+    engine: Optional[str] = typer.Option(
+        None, help="duckdb | pandas (default: duckdb for Parquet/CSV, pandas for Excel)."
+    ),
+    units: Optional[str] = typer.Option(None, help="Allowed unit codes, comma-separated (default: geography layer)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Validate an export and print read / valid / rejected."""
+    allowed = None if units is None else [u.strip() for u in units.split(",") if u.strip()]
+    is_excel = Path(source).suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    chosen = engine or ("pandas" if is_excel else "duckdb")
+    try:
+        if chosen == "pandas":
+            from cchc_research.dossiers.io import read_export
+
+            result = read_export(source, units=allowed)
+            counts, clean_frame, reject_frame = result.counts, result.dossiers, result.rejects
+        elif chosen == "duckdb":
+            from cchc_research.dossiers.validate_sql import validate_to_parquet
+
+            with tempfile.TemporaryDirectory() as tmp:
+                clean_tmp = Path(tmp) / "clean.parquet"
+                rejects_tmp = Path(tmp) / "rejects.parquet"
+                counts = validate_to_parquet(
+                    source, clean_tmp, rejects_tmp, units=allowed, progress=progress
+                )
+                reject_frame = pd.read_parquet(rejects_tmp)
+                if clean is not None and clean.suffix.lower() == ".parquet":
+                    clean.parent.mkdir(parents=True, exist_ok=True)
+                    clean.write_bytes(clean_tmp.read_bytes())
+                    clean_frame = None
+                else:
+                    clean_frame = pd.read_parquet(clean_tmp) if clean is not None else None
+        else:
+            raise typer.BadParameter(f"engine must be duckdb or pandas, not {chosen!r}")
+    except CCHCError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    if rejects is not None:
+        _write(reject_frame, rejects)
+    if clean is not None and clean_frame is not None:
+        _write(clean_frame, clean)
+    typer.echo(f"read: {counts.read}")
+    typer.echo(f"valid: {counts.valid}")
+    typer.echo(f"rejected: {counts.rejected}")
+    if len(reject_frame):
+        summary = reject_frame.groupby("reason").size().sort_values(ascending=False, kind="stable")
+        for reason, n in summary.items():
+            typer.echo(f"  {reason}: {n}")

@@ -1,0 +1,262 @@
+"""The DuckDB engine of :func:`cchc_research.dossiers.aggregate.aggregate` (out of core).
+
+The input (a DataFrame, or Parquet/CSV files read by DuckDB directly) is projected once
+into per-dossier dates and period indices, then three GROUP BYs produce the counts by
+period of receipt, by period of completion and by period in which a dossier becomes
+overdue; a window sum over the group's periods turns overdue starts and ends into the
+overdue-pending stock. The working-day calendar is a small table joined on dates
+(:meth:`~cchc_research.dossiers.workdays.WorkCalendar.table`), the same table the pandas
+engine looks dates up in. No Python runs per row.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+import duckdb
+import pandas as pd
+
+from cchc_research.dossiers.aggregate import _kind, expand_paths
+from cchc_research.dossiers.periods import period_index, period_index_sql
+from cchc_research.dossiers.workdays import WorkCalendar
+from cchc_research.errors import SchemaError
+
+__all__ = ["aggregate_counts_duckdb", "connect", "source_sql", "build_query", "run_query"]
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def connect(
+    threads: int | None = None, memory_limit: str | None = None, temp_directory: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the given resource settings."""
+    con = duckdb.connect(":memory:")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = {_quote(memory_limit)}")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = {_quote(temp_directory)}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    progress: bool = False,
+    description: str = "DuckDB",
+    fetch: bool = True,
+) -> pd.DataFrame | None:
+    """Run ``sql`` on ``con``; with ``progress``, show a rich progress bar on stderr.
+
+    The query runs in a worker thread while the main thread polls
+    ``con.query_progress()`` (DuckDB's own estimate of the fraction done).
+    """
+    if not progress:
+        result = con.execute(sql)
+        return result.df() if fetch else None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result = con.execute(sql)
+            box["out"] = result.df() if fetch else None
+        except BaseException as exc:  # re-raised in the calling thread
+            box["err"] = exc
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task(description, total=100)
+        while thread.is_alive():
+            thread.join(0.2)
+            done = con.query_progress()
+            if done >= 0:
+                bar.update(task, completed=min(done, 100.0))
+        bar.update(task, completed=100)
+    if "err" in box:
+        raise box["err"]  # type: ignore[misc]
+    return box.get("out")  # type: ignore[return-value]
+
+
+def source_sql(con: duckdb.DuckDBPyConnection, source: object) -> str:
+    """A FROM-clause expression for ``source`` (registering a DataFrame if needed)."""
+    if isinstance(source, pd.DataFrame):
+        con.register("dossiers_input", source)
+        return "dossiers_input"
+    files = expand_paths(source)  # type: ignore[arg-type]
+    listing = "[" + ", ".join(_quote(f) for f in files) + "]"
+    if _kind(files[0]) == "parquet":
+        return f"read_parquet({listing}, union_by_name = true)"
+    return f"read_csv({listing}, union_by_name = true, header = true)"
+
+
+def _date(col: str, types: dict[str, str] | None = None) -> str:
+    """DATE expression for a timestamp column (plain CAST when already temporal)."""
+    name = col.split(".")[-1]
+    kind = (types or {}).get(name, "")
+    if kind.startswith(("TIMESTAMP", "DATE")) and "TIME ZONE" not in kind:
+        return f"CAST({col} AS DATE)"
+    return f"CAST(TRY_CAST({col} AS TIMESTAMP) AS DATE)"
+
+
+def build_query(
+    columns: "Sequence[str] | dict[str, str]",
+    src: str,
+    freq: str,
+    by: Sequence[str],
+    as_of: pd.Timestamp | None,
+) -> str:
+    """The aggregation SQL (expects a ``cal`` table: ``day`` DATE, ``work_index``; and
+    ``wdays``: ``day`` DATE, ``k`` = work_index of working days). ``columns`` may map
+    column names to DuckDB types, so that temporal columns are cast without parsing."""
+    types = dict(columns) if isinstance(columns, dict) else {c: "" for c in columns}
+    na = "chr(31) || '<missing>' || chr(31)"
+    keys = list(by)
+    key_select = "".join(f"coalesce(CAST({k} AS VARCHAR), {na}) AS {k}, " for k in keys)
+    key_list = "".join(f"{k}, " for k in keys)
+    level = "CAST(online_level AS VARCHAR)" if "online_level" in columns else "CAST(NULL AS VARCHAR)"
+    rating = (
+        "CAST(satisfaction_rating AS DOUBLE)" if "satisfaction_rating" in columns else "CAST(NULL AS DOUBLE)"
+    )
+    joins = ""
+    if "due_at" in columns:
+        due = _date("s.due_at", types)
+    else:
+        due = "CASE WHEN s.statutory_days = 0 THEN c0.day ELSE w0.day END"
+        joins = (
+            f" LEFT JOIN cal c0 ON c0.day = {_date('s.received_at', types)}"
+            " LEFT JOIN wdays w0 ON w0.k = c0.work_index + CAST(s.statutory_days AS BIGINT)"
+        )
+    cols = "".join(f"s.{k} AS {k}, " for k in keys)
+    base = (
+        f"SELECT {cols}{_date('s.received_at', types)} AS rd, {due} AS dd, "
+        f"{_date('s.completed_at', types)} AS cd0, CAST(s.status AS VARCHAR) AS status, "
+        f"CAST(s.channel AS VARCHAR) AS channel, {level.replace('online_level', 's.online_level')} AS level, "
+        f"{rating.replace('satisfaction_rating', 's.satisfaction_rating')} AS rating "
+        f"FROM {src} AS s{joins}"
+    )
+    if as_of is not None:
+        day = f"DATE {_quote(as_of.date().isoformat())}"
+        cd = f"CASE WHEN cd0 <= {day} THEN cd0 END"
+        where = f"WHERE rd <= {day}"
+        due_ok = f" AND dd < {day}"
+        horizon = str(int(period_index(pd.Series([as_of]), freq).iloc[0]))
+    else:
+        cd, where, due_ok = "cd0", "", ""
+        horizon = "(SELECT max(p) FROM (SELECT max(period_idx) AS p FROM recv UNION ALL SELECT max(period_idx) FROM res))"
+    partition = f"PARTITION BY {', '.join(keys)} " if keys else ""
+    using = ", ".join(keys + ["period_idx"])
+    group = f"GROUP BY {key_list}period_idx"
+    return f"""
+WITH b AS (
+    SELECT {key_select}rd, dd, {cd} AS cd, status, channel, level, rating
+    FROM ({base}) {where}
+), d AS (
+    SELECT *, {period_index_sql('rd', freq)} AS rp, {period_index_sql('cd', freq)} AS cp,
+           {period_index_sql('dd + 1', freq)} AS op
+    FROM b
+), recv AS (
+    SELECT {key_list}rp AS period_idx,
+        count(*) AS received,
+        count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn,
+        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online') AS received_online,
+        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online' AND level = 'full')
+            AS received_online_full,
+        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online' AND level = 'partial')
+            AS received_online_partial
+    FROM d {group}
+), res AS (
+    SELECT {key_list}cp AS period_idx,
+        count(*) FILTER (WHERE status = 'completed') AS resolved,
+        count(*) FILTER (WHERE status = 'completed' AND cd <= dd) AS resolved_on_time,
+        count(*) FILTER (WHERE status IN ('completed', 'returned') AND rating IS NOT NULL) AS rated,
+        count(*) FILTER (WHERE status IN ('completed', 'returned') AND rating >= 4) AS satisfied,
+        quantile_cont(c2.work_index - c1.work_index, 0.5) FILTER (WHERE status = 'completed')
+            AS median_working_days,
+        count(*) FILTER (WHERE status IN ('completed', 'pending') AND op < cp) AS od_end
+    FROM d LEFT JOIN cal c1 ON c1.day = d.rd LEFT JOIN cal c2 ON c2.day = d.cd
+    WHERE cd IS NOT NULL {group}
+), ods AS (
+    SELECT {key_list}op AS period_idx, count(*) AS od_start
+    FROM d
+    WHERE status IN ('completed', 'pending') AND op IS NOT NULL AND (cp IS NULL OR op < cp){due_ok}
+    {group}
+), firsts AS (
+    SELECT {key_list}min(period_idx) AS p0 FROM recv {'GROUP BY ' + ', '.join(keys) if keys else ''}
+), grid AS (
+    SELECT {key_list}unnest(range(p0, {horizon} + 1)) AS period_idx FROM firsts
+)
+SELECT {key_list}period_idx,
+    received, withdrawn, received_online, received_online_full, received_online_partial,
+    resolved, resolved_on_time, rated, satisfied, median_working_days,
+    sum(coalesce(od_start, 0) - coalesce(od_end, 0)) OVER (
+        {partition}ORDER BY period_idx ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS overdue_pending
+FROM grid
+LEFT JOIN recv USING ({using})
+LEFT JOIN res USING ({using})
+LEFT JOIN ods USING ({using})
+ORDER BY {key_list}period_idx
+"""
+
+
+def aggregate_counts_duckdb(
+    source: object,
+    freq: str,
+    by: Sequence[str],
+    as_of: pd.Timestamp | None,
+    cal: WorkCalendar,
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Counts per group × period index (see :func:`~cchc_research.dossiers.aggregate.finalize`)."""
+    own = con is None
+    con = con or connect(threads, memory_limit, temp_directory)
+    try:
+        src = source_sql(con, source)
+        described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+        columns = {row[0]: str(row[1]) for row in described}
+        needed = ["received_at", "completed_at", "status", "channel", *by]
+        if "due_at" not in columns and "statutory_days" not in columns:
+            needed.append("due_at")
+        for col in needed:
+            if col not in columns:
+                raise SchemaError(None, f"missing required column {col!r}", column=col)
+        table = cal.table()
+        con.register("cal_input", table)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE cal AS "
+            "SELECT CAST(date AS DATE) AS day, work_index FROM cal_input"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE wdays AS "
+            "SELECT CAST(date AS DATE) AS day, work_index AS k FROM cal_input WHERE is_working"
+        )
+        con.unregister("cal_input")
+        query = build_query(columns, src, freq, by, as_of)
+        out = run_query(con, query, progress=progress, description="aggregate")
+    finally:
+        if own:
+            con.close()
+    return out

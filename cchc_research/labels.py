@@ -1,0 +1,80 @@
+"""User-facing labels in Vietnamese or English (identifiers stay English).
+
+Examples
+--------
+>>> from cchc_research.labels import label, indicator_label
+>>> label("on_time_rate", "vi")
+'Tỷ lệ đúng hạn'
+>>> label("source", "en")
+'Source'
+>>> indicator_label("papi_d5_public_admin_procedures", "en").startswith("PAPI")
+True
+"""
+
+from __future__ import annotations
+
+from cchc_research.errors import CCHCError
+
+__all__ = ["LANGS", "label", "indicator_label", "check_lang", "SIMULATED"]
+
+LANGS = ("vi", "en")
+
+SIMULATED = {"vi": "MÔ PHỎNG", "en": "SIMULATED"}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # key: (vi, en)
+    "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
+    "late_rate": ("Tỷ lệ trễ hạn", "Late rate"),
+    "satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
+    "online_share": ("Tỷ lệ hồ sơ trực tuyến", "Online dossier share"),
+    "source": ("Nguồn", "Source"),
+    "year": ("Năm", "Year"),
+    "period": ("Kỳ", "Period"),
+    "province": ("Tỉnh/thành phố", "Province"),
+    "district": ("Quận/huyện", "District"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "target": ("Mục tiêu", "Target"),
+    "actual": ("Thực hiện", "Actual"),
+    "gap": ("Chênh lệch", "Gap"),
+    "deadline": ("Thời hạn", "Deadline"),
+    "status": ("Tình trạng", "Status"),
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "no_data": ("Chưa có số liệu", "No data"),
+    "estimate": ("Ước lượng", "Estimate"),
+    "std_error": ("Sai số chuẩn", "Std. error"),
+    "event_time": ("Thời gian tương đối (tháng)", "Event time (months)"),
+    "true_effect": ("Tác động thật", "True effect"),
+    "treated": ("Đơn vị được can thiệp", "Treated unit"),
+    "synthetic": ("Đối chứng tổng hợp", "Synthetic control"),
+    "gap_series": ("Chênh lệch thực tế − tổng hợp", "Actual − synthetic"),
+    "placebo": ("Giả dược (tỉnh khác)", "Placebo (other provinces)"),
+    "missing": ("Thiếu", "Missing"),
+    "coverage": ("Độ phủ", "Coverage"),
+    "values": ("Số giá trị", "Values"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is ``"vi"`` or ``"en"``; raise :class:`CCHCError` otherwise."""
+    if lang not in LANGS:
+        raise CCHCError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def label(key: str, lang: str = "vi") -> str:
+    """The label of ``key`` in ``lang``; falls back to the catalog's indicator names."""
+    check_lang(lang)
+    if key in _LABELS:
+        vi, en = _LABELS[key]
+        return vi if lang == "vi" else en
+    return indicator_label(key, lang)
+
+
+def indicator_label(code: str, lang: str = "vi") -> str:
+    """The catalog name of an indicator code in ``lang``."""
+    from cchc_research.catalog import get_indicator
+
+    check_lang(lang)
+    ind = get_indicator(code)
+    return ind.name_vi if lang == "vi" else ind.name_en

@@ -1,0 +1,54 @@
+"""its (no interventions) against Stata `newey` numbers stored in its_newey.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+import yaml
+from numpy.testing import assert_allclose
+
+from cchc_research.models import its
+
+pytestmark = pytest.mark.reference
+
+REF = yaml.safe_load((Path(__file__).parent / "its_newey.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def macro():
+    d = sm.datasets.macrodata.load_pandas().data
+    d["g_realinv"] = 400 * np.log(d["realinv"]).diff()
+    d["g_realgdp"] = 400 * np.log(d["realgdp"]).diff()
+    d["L_realint"] = d["realint"].shift(1)
+    d["quarter"] = np.arange(len(d))
+    return d.iloc[1:]
+
+
+@pytest.mark.parametrize("case", REF["cases"], ids=lambda c: c["id"])
+def test_newey(macro, case):
+    res = its(
+        macro,
+        "g_realinv",
+        "quarter",
+        regressors=["g_realgdp", "L_realint"],
+        hac_lags=case["hac_lags"],
+        hac_small_sample=case["hac_small_sample"],
+        trend=False,
+    )
+    assert res.nobs == 202
+    assert res.df_resid == case["df"]
+    for term, exp in case["expected"].items():
+        assert_allclose(res.params[term], exp["estimate"], rtol=case["rtol"])
+        assert_allclose(res.std_errors[term], exp["std_error"], rtol=case["rtol"])
+
+
+def test_newey_default_lag_rule(macro):
+    """T = 202 gives floor(4 (2.02)^(2/9)) = 4 lags: the default equals the published lag(4) fit."""
+    res = its(macro, "g_realinv", "quarter", regressors=["g_realgdp", "L_realint"],
+              hac_small_sample=True, trend=False)
+    exp = REF["cases"][0]["expected"]
+    assert res.extra["HAC lags"] == 4
+    assert_allclose(res.std_errors["g_realgdp"], exp["g_realgdp"]["std_error"], rtol=1e-9)
