@@ -236,15 +236,19 @@ def child(variant: str, files: list[str], repeats: int, result_path: str) -> Non
     JSON (times, best, peak RSS of this process) and save the output table."""
     runner = RUNNERS[variant]
     table = runner(files)  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         table = runner(files)
         times.append(time.perf_counter() - t0)
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
     normalize(table).to_parquet(result_path, index=False)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({"variant": variant, "times": times, "best_seconds": min(times),
-                      "peak_rss_mb": round(peak_mb, 1), "output_rows": len(table)}))
+                      "cpu_seconds": min(cpu), "peak_rss_mb": round(peak_mb, 1),
+                      "output_rows": len(table), "load_average_1min": os.getloadavg()[0]}))
 
 
 # --------------------------------------------------------------------------- driver
@@ -257,14 +261,22 @@ def ensure_data(rows: int, seed: int, data_dir: Path, chunk_rows: int) -> tuple[
         files = [data_dir / f for f in meta.get("files", [])]
         if (meta.get("n_dossiers") == rows and meta.get("seed") == seed
                 and files and all(f.exists() for f in files)):
-            return [str(f) for f in files], {"reused": True}
+            stats = data_dir / "simulated_generation_stats.json"
+            earlier = json.loads(stats.read_text("utf-8")) if stats.exists() else {}
+            return [str(f) for f in files], {**earlier, "reused": True}
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     world = simulate_dossiers(rows, seed, out_dir=data_dir, chunk_rows=chunk_rows)
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return [str(f) for f in world.files], {
-        "reused": False, "seconds": round(seconds, 3),
-        "rows_per_second": round(rows / seconds), "peak_rss_mb": round(peak_mb, 1)}
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    stats = {"reused": False, "seconds": round(seconds, 3),
+             "cpu_seconds": round(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime, 3),
+             "rows_per_second": round(rows / seconds), "chunk_rows": chunk_rows,
+             "peak_rss_mb": round(r1.ru_maxrss / 1024.0, 1),
+             "load_average_1min": round(os.getloadavg()[0], 2)}
+    (data_dir / "simulated_generation_stats.json").write_text(json.dumps(stats, indent=2) + "\n",
+                                                              encoding="utf-8")
+    return [str(f) for f in world.files], stats
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -287,7 +299,8 @@ def main(argv: list[str] | None = None) -> dict:
     data_dir = args.data_dir or BENCHMARKS_DIR / "_data" / f"simulated_{args.rows}"
     files, generation = ensure_data(args.rows, args.seed, data_dir, args.chunk_rows)
     print(f"data: {len(files)} simulated Parquet files in {data_dir} "
-          f"({'reused' if generation['reused'] else 'generated in %.1f s' % generation['seconds']})")
+          f"({'reused' if generation['reused'] else 'generated in %.1f s' % generation['seconds']})",
+          flush=True)
     variants = args.variants.split(",")
     runs: dict[str, list[dict]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory(prefix="bench_aggregate_") as tmp:
@@ -302,7 +315,8 @@ def main(argv: list[str] | None = None) -> dict:
                     raise SystemExit(f"{variant} failed:\n{proc.stderr}")
                 run = json.loads(proc.stdout.strip().splitlines()[-1])
                 runs[variant].append(run)
-                print(f"round {round_no + 1}: {variant:>18} {run['best_seconds']:8.3f} s, "
+                print(f"round {round_no + 1}: {variant:>18} {run['best_seconds']:8.3f} s "
+                      f"(CPU {run['cpu_seconds']:.1f} s, load {run['load_average_1min']:.1f}), "
                       f"peak RSS {run['peak_rss_mb']:.0f} MB", flush=True)
         tables = {v: pd.read_parquet(Path(tmp) / f"{v}.parquet") for v in variants}
         results: dict[str, dict] = {}
@@ -310,6 +324,8 @@ def main(argv: list[str] | None = None) -> dict:
             times = [r["best_seconds"] for r in rs]
             results[variant] = {
                 "times": [round(t, 4) for t in times], "best_seconds": round(min(times), 4),
+                "cpu_seconds_of_best": round(rs[int(np.argmin(times))]["cpu_seconds"], 4),
+                "load_average_1min": [round(r["load_average_1min"], 2) for r in rs],
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
                 "output_rows": rs[0]["output_rows"],
                 "rows_per_second": round(args.rows / min(times)),

@@ -7,7 +7,8 @@ Stages, each a plain function so a scheduler could wrap it:
 2. Each reader in :data:`READERS` turns one source into a :class:`~cchc_research.sources.base.SourceResult`;
    its accounting identity (read = processed + rejected) is checked.
 3. The long table is validated with pandera (:func:`cchc_research.schemas.indicator_schema`),
-   then derived tables are built: the province × year panel, targets, conflicts, consistency checks.
+   then derived tables are built: the province × year panel, targets, conflicts (within a source
+   from its reader; across sources by :mod:`cchc_research.sources.crosscheck`), consistency checks.
 4. Everything is written deterministically (sorted rows, fixed Parquet settings, no timestamps)
    with a data dictionary and a build manifest (SHA-256 of every input and output).
 
@@ -179,6 +180,7 @@ def build(*, out_dir: Path | None = None, readers=None, log: Callable[[dict], No
         A raw file is missing, changed since it was recorded, or laid out unexpectedly.
     """
     from cchc_research.sources.consistency import run_all_checks
+    from cchc_research.sources.crosscheck import cross_source_conflicts
     from cchc_research.sources.manifest import verify_raw
     from cchc_research.dictionary import write_data_dictionary
 
@@ -189,7 +191,7 @@ def build(*, out_dir: Path | None = None, readers=None, log: Callable[[dict], No
     results, counts = _run_readers(readers, log)
 
     indicators = pd.concat([r.indicators for rd, r in results if rd.indicators], ignore_index=True)
-    indicators = _sort_indicators(indicators)
+    indicators, cross_conflicts = cross_source_conflicts(_sort_indicators(indicators))
     indicators = validate_frame(indicators, indicator_schema(), file="data/processed/indicators.parquet")
 
     rejects = pd.concat([r.rejects for _, r in results] + [empty_rejects()], ignore_index=True)
@@ -202,6 +204,9 @@ def build(*, out_dir: Path | None = None, readers=None, log: Callable[[dict], No
             if name in extra:
                 raise SchemaError(name, "two readers produced the same side table", file=r.source_id)
             extra[name] = table.reset_index(drop=True)
+    extra["conflicts"] = pd.concat(
+        [t for t in (extra.get("conflicts"), cross_conflicts) if t is not None and not t.empty] or [cross_conflicts],
+        ignore_index=True).sort_values(["indicator", "geo_code", "period"], kind="stable").reset_index(drop=True)
 
     panel = province_year_panel(indicators)
     panel = validate_frame(panel, province_year_schema(list(panel.columns)), file="data/processed/province_year.parquet")

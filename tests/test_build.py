@@ -165,3 +165,21 @@ def test_cli_build_exits_non_zero_on_schema_violation(monkeypatch, tmp_path):
     result = CliRunner().invoke(cli.app, ["build"])
     assert result.exit_code == 1
     assert "SchemaError" in result.output and "value" in result.output
+
+
+def test_cross_source_conflict_is_kept_flagged_and_resolved(two_builds):
+    out = two_builds[2]
+    conflicts = pd.read_parquet(out / "conflicts.parquet")
+    qn = conflicts[(conflicts["indicator"] == "papi_total") & (conflicts["geo_code"] == "22")
+                   & (conflicts["period"] == "2019")]
+    assert len(qn) == 1 and qn["chosen"].iloc[0].startswith("papi_2017_2024")
+    ind = pd.read_parquet(out / "indicators.parquet")
+    rows = ind[(ind["indicator"] == "papi_total") & (ind["geo_code"] == "22") & (ind["period"] == "2019")]
+    assert len(rows) == 2 and rows["flags"].str.contains("conflict").all()
+    preferred = rows[rows["flags"].str.contains("preferred")]
+    assert len(preferred) == 1 and abs(preferred["value"].iloc[0] - 46.66) < 0.01
+    panel = pd.read_parquet(out / "province_year.parquet")
+    value = panel.loc[(panel["geo_code"] == "22") & (panel["year"] == 2019), "papi_total"].iloc[0]
+    assert value == pytest.approx(preferred["value"].iloc[0])
+    # the within-source news conflict survives too
+    assert ((conflicts["indicator"] == "par_index") & (conflicts["geo_code"] == "31")).any()

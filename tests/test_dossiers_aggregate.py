@@ -283,3 +283,11 @@ def test_errors(dossiers, tmp_path):
             aggregate(dossiers.drop(columns="status"), engine=engine)
     with pytest.raises(SchemaError, match="no dossier file"):
         aggregate(str(tmp_path / "none_*.parquet"))
+
+
+def test_empty_input_and_as_of_before_data(dossiers):
+    for frame, as_of in ((dossiers.iloc[:0], None), (dossiers, "2023-01-01")):
+        a = aggregate(frame, as_of=as_of, engine="duckdb")
+        b = aggregate(frame, as_of=as_of, engine="pandas")
+        assert a.empty
+        pd.testing.assert_frame_equal(a, b)

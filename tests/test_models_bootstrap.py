@@ -60,7 +60,7 @@ def _loop_pvalue(df, cluster, j, V, b0=0.0):
     fit, ur = Xo @ bo + b0 * X[:, j], yr - Xo @ bo
     t = t_cr(y)
     ts = np.array([t_cr(fit + ur * V[g, b]) for b in range(V.shape[1])])
-    return float(np.mean(np.abs(ts) > abs(t) + 1e-9 * max(1, abs(t))))
+    return float(np.mean(np.abs(ts) >= abs(t) - 1e-9 * max(1, abs(t))))
 
 
 @pytest.mark.parametrize("b0", [0.0, 0.5])
@@ -83,8 +83,9 @@ def test_matches_brute_force_non_nested_fe(small):
 def test_matches_wildboottest_enumeration(cluster, param):
     """Full Rademacher enumeration is deterministic: p-values agree with `wildboottest`.
 
-    `wildboottest` compares |t*| > |t| without tolerance; the two enumerated draws v = ±1
-    reproduce |t| exactly and may be counted by rounding, hence the 2 / 2**G allowance.
+    `wildboottest` counts |t*| > |t| strictly, without tolerance; the two enumerated draws
+    v = ±1 reproduce |t| exactly and are counted by us (as at least as extreme) and by
+    `wildboottest` only when rounding pushes them up, hence the 2 / 2**G allowance.
     """
     from wildboottest.wildboottest import wildboottest
 
@@ -155,3 +156,14 @@ def test_errors(small):
         wild_bootstrap(res, weights="mammen")
     with pytest.raises(ModelError, match="B must"):
         wild_bootstrap(res, B=10)
+
+
+def test_enumeration_is_exact_randomization_test():
+    """With G = 4 and Rademacher weights (16 sign vectors) no test can reject at 5%."""
+    df = simulate_simple_panel(n_units=4, n_periods=10, effect=2.0, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = twfe(df, "y", ["d"], fe=["unit", "period"], cluster="unit")
+    boot = wild_bootstrap(res, B=999, weights="rademacher")
+    assert boot.B == 16 and boot.pvalues["d"] >= 2 / 16
+    assert np.isinf(boot.conf_int().loc["d"]).all()

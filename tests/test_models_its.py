@@ -70,3 +70,10 @@ def test_bad_input(series):
         its(series, "y", "month", interventions={"late": pd.Period("2030-01", "M")})
     with pytest.raises(ModelError, match="hac_lags"):
         its(series, "y", "month", hac_lags=-1)
+
+
+def test_datetime_time_and_string_date(series):
+    df = series.assign(date=series["month"].dt.to_timestamp())
+    a = its(df, "y", "date", interventions={"r": "2020-01-01"})
+    b = its(series, "y", "month", interventions={"r": pd.Period("2020-01", "M")})
+    assert_allclose(a.params.to_numpy(), b.params.to_numpy())

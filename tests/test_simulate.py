@@ -92,6 +92,7 @@ def test_chunk_files_and_counts(disk_world):
     assert sizes == [8_000, 8_000, 8_000, 6_000]
     assert [f.name for f in disk_world.files] == [
         f"simulated_dossiers-{i:05d}.parquet" for i in range(4)]
+    assert pq.read_schema(disk_world.files[0]).metadata[b"simulated"] == b"true"
     ids = pd.concat([pd.read_parquet(f, columns=["dossier_id"]) for f in disk_world.files])
     assert ids["dossier_id"].is_unique and len(ids) == 30_000
 

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from cchc_research.analysis.papi import FitWithBootstrap, fit_twfe_bootstrap, select_panel
+from cchc_research.analysis.fe_panel import FitWithBootstrap, fit_twfe_bootstrap, select_panel
 from cchc_research.config import DEFAULT_SEED
 from cchc_research.errors import FewClustersWarning, ModelError
 

@@ -15,11 +15,14 @@ Implementation (vectorised over all draws at once, as ``boottest`` and ``fwildcl
 * bootstrap and original t statistics use the same CR1 factor G/(G-1)·(N-1)/(N-K), which
   cancels from the p-value;
 * p-value ``"symmetric"`` (default, ``boottest`` default): share of draws with
-  ``|t*| > |t|``; ``"equal-tailed"``: ``2·min(P(t* > t), P(t* < t))``;
+  ``|t*| ≥ |t|``; ``"equal-tailed"``: ``2·min(P(t* ≥ t), P(t* ≤ t))``. Draws tying with
+  ``t`` (the draws ``v = ±1``, which reproduce the sample) count as at least as extreme, so
+  with enumeration the test is an exact sign-flip randomization test and ``p ≥ 2/2**G``
+  (``wildboottest`` counts strict exceedances, which can differ by those two draws);
 * confidence interval by **test inversion** (``impose_null=True``): the set of ``β0`` whose
   bootstrap p-value exceeds ``1 − level``, bounds located by bisection on the step
-  function; with ``impose_null=False`` (WCU) a symmetric **percentile-t** interval
-  ``β̂ ± q_level(|t*|)·se``;
+  function (a bound is ±inf when no value is rejected, e.g. with very few clusters); with
+  ``impose_null=False`` (WCU) a symmetric **percentile-t** interval ``β̂ ± q_level(|t*|)·se``;
 * Rademacher weights with ``2**G <= B`` are fully enumerated (as ``boottest`` and
   ``wildboottest``) so the p-value is exact and seed-free.
 
@@ -58,6 +61,7 @@ __all__ = ["wild_bootstrap", "WildBootstrapResults", "draw_weights", "WEIGHT_TYP
 WEIGHT_TYPES = ("webb", "rademacher")
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 _MAX_DUMMIES = 5_000
+_MAX_DENSE = 50_000_000  # N x dummy columns (400 MB of float64)
 
 
 def draw_weights(G: int, B: int, kind: str = "webb", seed: int | None = DEFAULT_SEED) -> np.ndarray:
@@ -106,12 +110,13 @@ class _Inverter:
     def pvalue(self, b0: float) -> float:
         t = (self.beta - b0) / self.se
         ts = self.tstar(b0)
-        # draws that reproduce the sample (v = ±1 under enumeration) tie with t exactly in
-        # exact arithmetic; a relative tolerance keeps rounding from counting them as larger
+        # draws that reproduce the sample (v = ±1 under enumeration) tie with t in exact
+        # arithmetic; they count as "at least as extreme" whatever the rounding, so the
+        # enumerated test is an exact sign-flip randomization test (p >= 2 / 2**G)
         tol = 1e-9 * max(1.0, abs(t))
         if self.p_type == "symmetric":
-            return float(np.mean(np.abs(ts) > abs(t) + tol))
-        return float(2 * min(np.mean(ts > t + tol), np.mean(ts < t - tol)))
+            return float(np.mean(np.abs(ts) >= abs(t) - tol))
+        return float(min(1.0, 2 * min(np.mean(ts >= t - tol), np.mean(ts <= t + tol))))
 
     def interval(self, level: float) -> tuple[float, float]:
         alpha = 1 - level
@@ -196,10 +201,11 @@ def _design(result: TWFEResults) -> tuple[np.ndarray, np.ndarray, list[str], np.
     if not nested:
         blocks.append(np.ones((len(y), 1)))
     n_dum = sum(int(c.max()) for c in dummies)
-    if n_dum > _MAX_DUMMIES:
+    if n_dum > _MAX_DUMMIES or n_dum * len(y) > _MAX_DENSE:
         raise ModelError(
             f"fixed effects not nested in the cluster variable have {n_dum} levels; the wild "
-            f"bootstrap supports at most {_MAX_DUMMIES}: cluster at a coarser level"
+            f"bootstrap handles at most {_MAX_DUMMIES} such levels and {_MAX_DENSE:.0e} dummy cells "
+            "(they enter as dummy columns); absorb them in a fixed effect nested in the cluster variable"
         )
     for c in dummies:
         D = np.zeros((len(y), int(c.max()) + 1))
@@ -360,7 +366,7 @@ def wild_bootstrap(
         f"wild cluster bootstrap ({'WCR, null imposed' if impose_null else 'WCU, null not imposed'}; "
         f"Roodman et al. 2019 boottest) by {result.cluster[0]} ({G} clusters), "
         f"{weights} weights, {'all ' + str(V.shape[1]) + ' sign vectors enumerated' if enum else f'B={V.shape[1]} draws, seed {seed}'}; "
-        f"{p_type} p-value of H0: coefficient = {h0:g}; "
+        f"{p_type} p-value (share of |t*| >= |t|) of H0: coefficient = {h0:g}; "
         f"{'CI by test inversion' if impose_null else 'symmetric percentile-t CI'}; "
         f"std_errors are the original {result.cov_type} SEs"
     )

@@ -138,7 +138,7 @@ def its(
     if trend:
         X["time"] = pos
     for name, start in interventions.items():
-        after = tvals >= start
+        after = (sub[time] >= start).to_numpy(dtype=bool)
         if not after.any() or after.all():
             raise ModelError(
                 f"intervention {name!r} at {start!r} leaves no observations before or after it "

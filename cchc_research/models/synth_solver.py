@@ -144,7 +144,7 @@ def nested_weights(
     Z1: np.ndarray,
     Z0: np.ndarray,
     v: np.ndarray | None = None,
-    maxiter: int = 2000,
+    maxiter: int = 1000,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Donor weights ``W(V)`` with ``V`` chosen to fit the pre-treatment outcomes.
 
@@ -213,7 +213,7 @@ def nested_weights(
     for x_start in starts:
         res = optimize.minimize(
             outer, x_start, method="Nelder-Mead",
-            options={"maxiter": maxiter, "xatol": 1e-8, "fatol": 1e-12},
+            options={"maxiter": maxiter, "xatol": 1e-6, "fatol": 1e-10},
         )
         if best is None or res.fun < best[0] - 1e-15:
             best = (float(res.fun), np.abs(res.x) / np.abs(res.x).sum())

@@ -10,8 +10,10 @@ differ by convention only:
       (Σ levels − (number of fixed effects − 1)); the levels of a fixed effect nested in a
       cluster variable are *not* counted, except one per such fixed effect (fixest
       ``ssc(fixef.K = "nested")`` since fixest 0.10, fixest issue #554; pyfixest
-      ``k_fixef="nonnested"``). Stata ``areg`` counts all absorbed levels instead and
-      ``xtreg, fe`` counts none, so their cluster SEs differ slightly on the same data.
+      ``k_fixef="nonnested"``); ``reghdfe`` likewise leaves fixed effects nested in the
+      cluster variable out of K. Stata ``areg`` counts every absorbed level and
+      ``xtreg, fe`` none, so their cluster SEs differ slightly on the same data; with
+      ``AER::Fatalities`` this convention gives 0.3571, Stock & Watson's 0.36.
       Two-way clustering (Cameron, Gelbach & Miller 2011) uses ``V1 + V2 − V12`` scaled
       by ``min(G)/(min(G)-1) · (N-1)/(N-K)`` and t(min(G)-1), as ``reghdfe``/``ivreg2``.
     * ``vcov="hetero"``: HC1, ``N/(N-K)`` with K including all fixed-effect parameters

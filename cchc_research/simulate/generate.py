@@ -50,7 +50,10 @@ ARROW_SCHEMA = pa.schema([
     ("delegated", pa.bool_()),
     ("statutory_days", pa.int64()),
     ("simulated", pa.bool_()),
-])
+], metadata={
+    "simulated": "true",
+    "description": "SIMULATED one-stop-shop dossiers (cchc_research.simulate); not real data",
+})
 
 #: Statuses counted as resolved (đã giải quyết) in on-time and satisfaction rates.
 RESOLVED_STATUSES = ("completed",)

@@ -33,11 +33,17 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from cchc_research.dossiers.periods import MONTHS_PER_PERIOD, period_frame
 from cchc_research.errors import AggregationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cchc_research.simulate.generate import TruthAccumulator
+    from cchc_research.simulate.structure import WorldStructure
 
 __all__ = ["TRUTH_METHOD", "TRUTH_COLUMNS", "truth_from_sums", "truth_table",
            "truth_by_event_time", "overall_att"]
@@ -86,8 +92,20 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
                        "event_time": "int64", "n_resolved": "int64", "n_rated": "int64"})
 
 
-def truth_from_sums(structure, acc) -> pd.DataFrame:
-    """Monthly truth table from a :class:`~cchc_research.simulate.generate.TruthAccumulator`."""
+def truth_from_sums(structure: "WorldStructure", acc: "TruthAccumulator") -> pd.DataFrame:
+    """Monthly truth table from a :class:`~cchc_research.simulate.generate.TruthAccumulator`.
+
+    Parameters
+    ----------
+    structure : WorldStructure
+    acc : TruthAccumulator
+        Filled by generating every month of ``structure``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`TRUTH_COLUMNS`, one row per harmonized unit × month.
+    """
     from cchc_research.simulate.world import DISTRICTS, MERGED_INTO, month_index
 
     units = structure.unit22_codes

@@ -182,7 +182,8 @@ class WorldParams:
     district_sat_sd : float
         Half-width of the uniform district satisfaction terms ``u_d``.
     delegated_share, delegation_speedup : float
-        Share of procedures delegated from 2018 and the factor on their statutory days.
+        Share of the procedures of every field delegated from 2018 (rounded to whole
+        procedures of the catalogue) and the factor on their statutory days.
     withdrawn_rate, returned_rate : float
         Probability a dossier is withdrawn (rút) or returned (trả lại).
     """
@@ -196,7 +197,7 @@ class WorldParams:
     ramp_satisfaction: int = 12
     district_late_max: float = 0.0008
     district_sat_sd: float = 0.03
-    delegated_share: float = 0.3
+    delegated_share: float = 0.4
     delegation_speedup: float = 0.7
     withdrawn_rate: float = 0.004
     returned_rate: float = 0.012

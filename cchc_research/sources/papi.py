@@ -416,7 +416,8 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``geo_code``, ``year``, ``geo_name`` and one float64 column per indicator code.
+        :func:`cchc_research.build.province_year_panel` of ``frame``: ``geo_code``, ``geo_name``,
+        ``year``, one float64 column per indicator code and ``source_ids``.
 
     Raises
     ------
@@ -427,7 +428,7 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> from cchc_research.sources.base import empty_indicators
     >>> list(wide_frame(empty_indicators()).columns)
-    ['geo_code', 'year', 'geo_name']
+    ['geo_code', 'geo_name', 'year', 'source_ids']
     """
     data = frame.loc[frame["geo_level"] == "province",
                      ["geo_code", "geo_name", "period", "indicator", "value"]].copy()
@@ -437,11 +438,6 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
         first = data.loc[dupes].iloc[0]
         raise SchemaError(first["indicator"], f"several values for {first['geo_code']} {first['year']}",
                           column="indicator")
-    wide = data.pivot(index=["geo_code", "year"], columns="indicator", values="value")
-    wide = wide.reindex(sorted(wide.columns), axis=1).astype("float64")
-    names = data.drop_duplicates(["geo_code", "year"]).set_index(["geo_code", "year"])["geo_name"]
-    wide.insert(0, "geo_name", names.reindex(wide.index).astype("string"))
-    wide = wide.reset_index().sort_values(["geo_code", "year"], kind="stable").reset_index(drop=True)
-    wide.columns.name = None
-    wide["geo_code"] = wide["geo_code"].astype("string")
-    return wide
+    from cchc_research.build import province_year_panel
+
+    return province_year_panel(frame)

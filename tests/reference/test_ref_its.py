@@ -40,9 +40,12 @@ def test_newey(macro, case):
     )
     assert res.nobs == 202
     assert res.df_resid == case["df"]
-    for term, exp in case["expected"].items():
+    for term, exp in case.get("expected", {}).items():
         assert_allclose(res.params[term], exp["estimate"], rtol=case["rtol"])
         assert_allclose(res.std_errors[term], exp["std_error"], rtol=case["rtol"])
+    if "cov" in case:
+        terms = case["terms"]
+        assert_allclose(res.cov.loc[terms, terms].to_numpy(), np.array(case["cov"]), rtol=case["rtol"])
 
 
 def test_newey_default_lag_rule(macro):

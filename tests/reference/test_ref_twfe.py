@@ -63,6 +63,8 @@ def _check(res, case):
         else:
             assert_allclose(res.params[term], exp["estimate"], atol=case["tolerance"], rtol=0)
             assert_allclose(res.std_errors[term], exp["std_error"], atol=case["tolerance"], rtol=0)
+        if "p_value" in exp:
+            assert_allclose(res.pvalues[term], exp["p_value"], atol=case["tolerance"], rtol=0)
     if "df" in case:
         assert res.df_resid == case["df"]
 
