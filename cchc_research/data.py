@@ -10,7 +10,7 @@ Examples
 >>> sorted(ind["unit"].unique())
 ['score']
 >>> panel = load_panel("province_year")
->>> panel[["geo_code", "year"]].duplicated().any()
+>>> bool(panel[["geo_code", "year"]].duplicated().any())
 False
 """
 

@@ -7,8 +7,8 @@ Examples
 'Tỷ lệ đúng hạn'
 >>> label("source", "en")
 'Source'
->>> indicator_label("papi_d5_public_admin_procedures", "en").startswith("PAPI")
-True
+>>> indicator_label("papi_d5_public_admin_procedures", "en")
+'Public administrative procedures'
 """
 
 from __future__ import annotations

@@ -46,10 +46,10 @@ def test_select_panel_reports_blank_cells_and_absent_rows():
     sel = papi.select_panel(df, ["y", "x"], 2018, 2020, units=["01", "02", "03"])
     assert sel.n_used == 7 and sel.n_dropped == 2
     got = {(r.geo_code, r.year): r.reason for r in sel.dropped.itertuples()}
-    assert got == {("02", 2019): "missing: y", ("03", 2020): "no row in the panel"}
+    assert got == {("02", 2019): "missing: y", ("03", 2020): "missing: y, x"}  # absent row: every column
     assert not sel.data[["y", "x"]].isna().any().any()
     assert "7 of 9 province-years used, 2 dropped" in sel.report()
-    assert "03 P03 2020: no row in the panel" in sel.report()
+    assert "03 P03 2020: missing: y, x" in sel.report()
 
 
 def test_select_panel_window_and_units_are_respected():

@@ -115,3 +115,27 @@ def test_real_fit_consistency(real):
     facts = sh.power_facts(real)
     assert facts["pre_years"] == 7 and facts["post_years"] == 7
     assert facts["p_value"] >= facts["smallest_p_value"]
+
+
+def test_near_perfect_placebo_fits_get_infinite_ratio_and_shared_rank():
+    # 5 donors < 7 pre-years: generically no exact fit, except for the constructed donor 03,
+    # the midpoint of donors 01 and 02, whose placebo pre-period fit is exact
+    df, donors = _toy(effect=3.0, seed=2, n_donors=5)
+    y = df.pivot(index="year", columns="geo_code", values="y")
+    df.loc[df["geo_code"] == "03", "y"] = (0.5 * y["01"] + 0.5 * y["02"]).to_numpy()
+    treated_rows = df["geo_code"] == "79"
+    df.loc[treated_rows, "y"] += np.random.default_rng(9).normal(scale=0.05, size=int(treated_rows.sum()))
+    an = sh.run_synth(df, outcome="y", start_year=2011, end_year=2020, candidates=donors)
+    tab = sh.placebo_table(an).set_index("geo_code")
+    assert bool(tab.loc["03", "near_perfect_pre_fit"]) and np.isinf(tab.loc["03", "ratio"])
+    assert tab.loc["03", "rank"] == 1
+    facts = sh.power_facts(an)
+    assert facts["near_perfect_pre_fits"] >= 1
+    assert facts["rank"] == 1 + int(tab["near_perfect_pre_fit"].sum())  # below every exact-fit placebo
+    assert facts["p_value"] == pytest.approx(facts["rank"] / facts["units"])
+
+
+def test_rounded_removes_negative_zero():
+    out = sh.rounded(pd.DataFrame({"a": [-1e-15, -0.00004, 1.23456], "b": ["x", "y", "z"]}), digits=4)
+    assert [np.signbit(v) for v in out["a"]] == [False, False, False]
+    assert out["a"].tolist() == [0.0, 0.0, 1.2346] and out["b"].tolist() == ["x", "y", "z"]

@@ -39,7 +39,8 @@ def _digest(path) -> str:
 
 @pytest.fixture(scope="module")
 def small_world():
-    return simulate_dossiers(20_000, seed=SEED)
+    """The in-memory twin of ``disk_world`` (same size and seed)."""
+    return simulate_dossiers(30_000, seed=SEED)
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +74,13 @@ def test_different_seed_differs(disk_world, tmp_path):
 
 
 def test_rows_do_not_depend_on_chunking(small_world):
-    again = simulate_dossiers(20_000, seed=SEED, chunk_rows=3_333)
+    again = simulate_dossiers(30_000, seed=SEED, chunk_rows=3_333)
     pd.testing.assert_frame_equal(small_world.dossiers, again.dossiers)
     pd.testing.assert_frame_equal(small_world.truth, again.truth)
 
 
-def test_disk_and_memory_worlds_agree(disk_world):
-    memory = simulate_dossiers(30_000, seed=SEED)
+def test_disk_and_memory_worlds_agree(disk_world, small_world):
+    memory = small_world
     pd.testing.assert_frame_equal(disk_world.read(), memory.dossiers)
     stored = pd.read_parquet(disk_world.extra_files["truth_parquet"])
     pd.testing.assert_frame_equal(stored, memory.truth, check_dtype=False)
@@ -214,10 +215,9 @@ def test_panel_counts_match_truth(small_world):
     assert panel.groupby("unit")["cohort"].nunique().eq(1).all()
 
 
-def test_panel_from_disk_equals_panel_in_memory(disk_world):
-    memory = simulate_dossiers(30_000, seed=SEED)
+def test_panel_from_disk_equals_panel_in_memory(disk_world, small_world):
     a = simulate_panel(world=disk_world, freq="quarter")
-    b = simulate_panel(world=memory, freq="quarter", engine="pandas")
+    b = simulate_panel(world=small_world, freq="quarter", engine="pandas")
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -335,3 +335,21 @@ def test_calibration_large_world():
     assert quarter.loc["2024-Q1", "on_time_rate"] == pytest.approx(0.976, abs=0.002)
     year = aggregate(world.dossiers, freq="year", by=()).set_index("period")
     assert 1 - year.loc["2019", "satisfaction_rate"] == pytest.approx(0.177, abs=0.005)
+
+
+def test_cli_panel_and_dossiers(tmp_path):
+    from typer.testing import CliRunner
+
+    from cchc_research.simulate.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "simulated_panel.csv"
+    result = runner.invoke(app, ["panel", str(out), "--rows", "3000", "--seed", "2",
+                                 "--freq", "quarter"])
+    assert result.exit_code == 0, result.output
+    panel = pd.read_csv(out, dtype={"unit": str})
+    assert panel["simulated"].all() and panel["unit"].nunique() == 22
+    result = runner.invoke(app, ["dossiers", str(tmp_path / "w"), "--rows", "2500",
+                                 "--chunk-rows", "1000", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "w").glob("simulated_dossiers-*.parquet"))) == 3

@@ -2,7 +2,7 @@
 
 * :func:`select_panel` — rows of a window with every model column present; the
   province-years dropped (absent from the panel, or with a blank cell) are returned with the
-  reason, never dropped silently.
+  missing columns, never dropped silently.
 * :func:`fit_twfe_bootstrap` — two-way fixed effects (province and year) with CR1 standard
   errors clustered by province (Stata/fixest convention G/(G−1)·(N−1)/(N−K), t(G−1)) and the
   restricted wild cluster bootstrap (Webb weights) of one slope.
@@ -48,7 +48,8 @@ class PanelSelection:
         sorted by province and year.
     dropped : pandas.DataFrame
         ``geo_code``, ``geo_name``, ``year``, ``reason`` — one row per province-year of the
-        window that is not in ``data`` (``"no row in the panel"`` or ``"missing: <cols>"``).
+        window that is not in ``data``, with ``reason = "missing: <cols>"`` (a province-year
+        absent from the panel lists every column).
     columns : tuple of str
     start_year, end_year : int
     """
@@ -136,7 +137,7 @@ def select_panel(
     >>> panel = pd.DataFrame({"geo_code": ["01"], "geo_name": ["Hà Nội"], "year": [2018], "x": [1.0]})
     >>> print(select_panel(panel, ["x"], 2018, 2019, units=["01"]).report())
     2018–2019: 1 of 2 province-years used, 1 dropped:
-      01 Hà Nội 2019: no row in the panel
+      01 Hà Nội 2019: missing: x
     """
     check_years(start_year, end_year)
     columns = list(dict.fromkeys(columns))
@@ -157,11 +158,12 @@ def select_panel(
     in_panel = merged.pop("_merge").eq("both").to_numpy()
     miss = merged[columns].isna()
     complete = in_panel & ~miss.any(axis=1).to_numpy()
+    # A province-year absent from the panel is missing every column; it is reported the same way
+    # as a row with blank cells, so the report does not depend on which other sources add rows.
     miss_arr = miss.to_numpy()
     reasons = [""] * len(merged)
     for i in (~complete).nonzero()[0]:  # only the dropped rows (few)
-        reasons[i] = ("no row in the panel" if not in_panel[i]
-                      else "missing: " + ", ".join(c for c, m in zip(columns, miss_arr[i]) if m))
+        reasons[i] = "missing: " + ", ".join(c for c, m in zip(columns, miss_arr[i]) if m)
     merged["reason"] = reasons
     dropped = merged.loc[~complete, ["geo_code", "geo_name", "year", "reason"]].reset_index(drop=True)
     data = merged.loc[complete, [*_KEYS, *columns]].reset_index(drop=True)
@@ -275,6 +277,16 @@ def fit_twfe_bootstrap(
 
 def coefficient_table(fits: dict[str, FitWithBootstrap] | Sequence[FitWithBootstrap]) -> pd.DataFrame:
     """One row per fit (see :meth:`FitWithBootstrap.row`); the index is the dict key if given.
+
+    Parameters
+    ----------
+    fits : dict of str to FitWithBootstrap, or sequence of FitWithBootstrap
+        A sequence is indexed by each fit's outcome.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``model``; columns of :meth:`FitWithBootstrap.row`; empty for no fits.
 
     Examples
     --------

@@ -33,8 +33,42 @@ import yaml
 from cchc_research import config
 from cchc_research.errors import CCHCError, SchemaError
 
+_TEXT = {  # key: (vi, en) — figure wording of notebook 01
+    "heat_title": ("Số giá trị báo cáo theo nhóm chỉ tiêu và năm (không tính mục tiêu)",
+                   "Reported values by indicator family and year (targets excluded)"),
+    "prov_title": ("PAPI: tỉnh thiếu số liệu theo năm (ô tô màu = thiếu)",
+                   "PAPI: provinces without a score, by year (filled cell = missing)"),
+    "family": ("Nhóm chỉ tiêu", "Indicator family"),
+    "provinces": ("Số tỉnh có số liệu", "Provinces with a value"),
+    "caption_heat": ("Nguồn: data/processed/indicators.parquet (cchc build; nguồn gốc: data/raw/MANIFEST.yaml). "
+                     "Năm = năm kết thúc kỳ số liệu.",
+                     "Source: data/processed/indicators.parquet (cchc build; provenance: data/raw/MANIFEST.yaml). "
+                     "Year = year in which the period ends."),
+    "caption_prov": ("Nguồn: PAPI (CECODES, VFF-CRT, RTA, UNDP), tổng điểm PAPI; thiếu trong nguồn, không phải 0.",
+                     "Source: PAPI (CECODES, VFF-CRT, RTA, UNDP), PAPI total; missing in the source, not zero."),
+}
+
+
+def text(key: str, lang: str = "vi") -> str:
+    """Notebook-01 wording in ``lang`` (falls back to :func:`cchc_research.labels.label`).
+
+    Examples
+    --------
+    >>> text("family", "en")
+    'Indicator family'
+    """
+    from cchc_research.labels import check_lang, label
+
+    check_lang(lang)
+    if key in _TEXT:
+        return _TEXT[key][0 if lang == "vi" else 1]
+    return label(key, lang)
+
+
 __all__ = [
+    "text",
     "reported_year",
+    "drop_targets",
     "coverage_table",
     "province_coverage",
     "missing_provinces",
@@ -80,6 +114,33 @@ def reported_year(frame: pd.DataFrame) -> pd.Series:
     """
     _require(frame, ["period_end"], "frame")
     return pd.to_datetime(frame["period_end"]).dt.year.astype("Int64")
+
+
+def drop_targets(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Rows that report a value, without the targets restated in the indicator table.
+
+    The long table carries plan targets too (flag ``target``; they live in the targets
+    table as well). Coverage counts reported values only.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long table with a ``flags`` column (``;``-separated).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"flags": ["target;plan_period", None, "targeted_survey", "a;target"]})
+    >>> drop_targets(f).index.tolist()
+    [1, 2]
+    """
+    _require(indicators, ["flags"], "indicators")
+    flags = indicators["flags"].astype("string").fillna("")
+    is_target = flags.str.contains(r"(?:^|;)target(?:;|$)", regex=True)
+    return indicators[~is_target.to_numpy(dtype=bool)]
 
 
 def _family_of(codes: pd.Series) -> pd.Series:

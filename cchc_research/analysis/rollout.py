@@ -13,7 +13,9 @@ period panel → estimators, and every estimate is set against the truth.
   a wild cluster bootstrap), Callaway–Sant'Anna and Sun–Abraham, each with its truth.
 * :func:`twfe_weights` — the implicit weights of the static TWFE coefficient on the treated
   cells (de Chaisemartin & D'Haultfœuille 2020), some of them negative.
-* :func:`plot_event_study`, :func:`display_table` — figure and tables in Vietnamese or English.
+* :func:`plot_event_study`, :func:`display_table`, :func:`headline_markdown` … — figure,
+  tables and texts in Vietnamese or English, from :mod:`~cchc_research.analysis.rollout_report`
+  (re-exported here).
 
 Identification in this world: every district adopts by 2020 (no never-treated unit), so
 Callaway–Sant'Anna compares with the *not-yet-treated* districts and Sun–Abraham with the
@@ -38,13 +40,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc_research.analysis.rollout_report import (
+    bootstrap_lines,
+    display_table,
+    headline_markdown,
+    number,
+    plot_event_study,
+    summary_line,
+    text,
+)
 from cchc_research.config import DEFAULT_SEED
 from cchc_research.errors import AggregationError, FewClustersWarning, ModelError, PeriodError
-from cchc_research.labels import SIMULATED, check_lang
+from cchc_research.labels import check_lang
 
-__all__ = ["FREQS", "OUTCOMES", "ESTIMATORS", "RolloutData", "RolloutEstimates", "text",
+__all__ = ["FREQS", "OUTCOMES", "ESTIMATORS", "RolloutData", "RolloutEstimates",
            "period_number", "build_rollout_panel", "cohort_table", "calibration_table",
-           "twfe_weights", "estimate_all", "display_table", "plot_event_study"]
+           "twfe_weights", "twfe_decomposition", "estimate_all",
+           # re-exported from rollout_report
+           "text", "number", "display_table", "plot_event_study", "summary_line",
+           "bootstrap_lines", "headline_markdown"]
 
 #: Panel frequencies supported (cohorts fall on period starts for both).
 FREQS = ("month", "quarter")
@@ -56,64 +70,6 @@ ESTIMATORS = ("truth", "twfe_event_study", "twfe_static", "twfe_static_wild", "t
 
 _PER_YEAR = {"month": 12, "quarter": 4}
 _PATTERN = {"month": re.compile(r"^(\d{4})-(\d{2})$"), "quarter": re.compile(r"^(\d{4})-Q([1-4])$")}
-
-_TEXT: dict[str, tuple[str, str]] = {  # key: (vi, en)
-    "truth": ("Tác động thật", "True effect"),
-    "truth_window": ("Tác động thật (cửa sổ nhận diện)", "True effect (identified window)"),
-    "twfe_event_study": ("TWFE nghiên cứu sự kiện (thông thường)", "TWFE event study (naive)"),
-    "twfe_static": ("TWFE tĩnh, toàn kỳ", "TWFE static, full period"),
-    "twfe_static_wild": ("TWFE tĩnh, toàn kỳ — bootstrap cụm hoang dã",
-                         "TWFE static, full period — wild cluster bootstrap"),
-    "twfe_static_window": ("TWFE tĩnh, trước nhóm cuối", "TWFE static, before the last cohort"),
-    "callaway_santanna": ("Callaway–Sant'Anna (đối chứng: chưa triển khai)",
-                          "Callaway–Sant'Anna (not-yet-treated controls)"),
-    "sun_abraham": ("Sun–Abraham (đối chứng: nhóm triển khai sau cùng)",
-                    "Sun–Abraham (last-treated cohort as control)"),
-    "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
-    "satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
-    "late_rate_2019_H1": ("Tỷ lệ trễ hạn, 6 tháng đầu 2019", "Late rate, H1 2019"),
-    "on_time_rate_2024_Q1": ("Tỷ lệ đúng hạn, quý I/2024", "On-time rate, Q1 2024"),
-    "dissatisfaction_rate_2019": ("Tỷ lệ không hài lòng, 2019", "Dissatisfaction rate, 2019"),
-    "event_time_quarter": ("Thời gian tương đối (quý, 0 = quý triển khai)",
-                           "Event time (quarters, 0 = rollout quarter)"),
-    "event_time_month": ("Thời gian tương đối (tháng, 0 = tháng triển khai)",
-                         "Event time (months, 0 = rollout month)"),
-    "effect": ("Tác động ước lượng", "Estimated effect"),
-    "event_title": ("Triển khai dịch vụ trực tuyến cấp quận — dữ liệu MÔ PHỎNG: {outcome}",
-                    "District online-service rollout — SIMULATED data: {outcome}"),
-    "caption": ("Nguồn: thế giới MÔ PHỎNG của cchc_research.simulate ({n:,} hồ sơ, seed {seed}); "
-                "không phải số liệu thật. Khoảng tin cậy 95%.",
-                "Source: SIMULATED world of cchc_research.simulate ({n:,} dossiers, seed {seed}); "
-                "not real data. 95% confidence intervals."),
-    "estimator": ("Phương pháp", "Estimator"), "sample": ("Mẫu", "Sample"),
-    "outcome": ("Chỉ tiêu", "Outcome"), "estimate": ("Ước lượng", "Estimate"),
-    "std_error": ("Sai số chuẩn", "Std. error"), "ci_low": ("CI 95% dưới", "95% CI low"),
-    "ci_high": ("CI 95% trên", "95% CI high"), "bias": ("Độ chệch", "Bias"),
-    "covers_truth": ("CI chứa giá trị thật?", "CI covers truth?"),
-    "p_value": ("Giá trị p", "p-value"), "event_time": ("Thời gian tương đối", "Event time"),
-    "cohort": ("Nhóm triển khai", "Rollout cohort"), "rollout_month": ("Tháng triển khai", "Rollout month"),
-    "units_2021": ("Số đơn vị (22, địa giới 2021)", "Units (22, 2021 geography)"),
-    "districts_2020": ("Số quận/huyện (24, địa giới 2020)", "Districts (24, 2020 geography)"),
-    "districts": ("Quận/huyện", "Districts"), "indicator": ("Chỉ tiêu", "Indicator"),
-    "period": ("Kỳ", "Period"), "reported": ("Số công bố", "Reported"),
-    "simulated": ("Số MÔ PHỎNG", "SIMULATED"), "difference": ("Chênh lệch", "Difference"),
-    "z": ("Chênh lệch / sai số", "Difference / s.e."), "denominator": ("Mẫu số (hồ sơ)", "Denominator (dossiers)"),
-    "source": ("Nguồn số công bố", "Source of the reported figure"),
-    "full_period": ("toàn kỳ {first}–{last}", "full period {first}–{last}"),
-    "window": ("{first}–{last} (trước nhóm cuối)", "{first}–{last} (before the last cohort)"),
-}
-
-
-def text(key: str, lang: str = "vi") -> str:
-    """Label of ``key`` in ``lang`` (estimators, outcomes, table columns, titles).
-
-    Examples
-    --------
-    >>> text("sun_abraham", "en")
-    'Sun–Abraham (last-treated cohort as control)'
-    """
-    vi, en = _TEXT[key]
-    return vi if check_lang(lang) == "vi" else en
 
 
 def period_number(labels: Any, freq: str) -> np.ndarray:
@@ -193,7 +149,7 @@ class RolloutData:
         return _label(int(self.panel["cohort_number"].max()) - 1, self.freq)
 
 
-def build_rollout_panel(n_dossiers: int = 400_000, seed: int = DEFAULT_SEED, *,
+def build_rollout_panel(n_dossiers: int = 300_000, seed: int = DEFAULT_SEED, *,
                         freq: str = "quarter", world: Any = None) -> RolloutData:
     """Simulate dossiers in memory and aggregate them to the district × period panel.
 
@@ -239,6 +195,17 @@ def build_rollout_panel(n_dossiers: int = 400_000, seed: int = DEFAULT_SEED, *,
 def cohort_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     """Rollout cohorts: first month, units of the 2021 and districts of the 2020 geography.
 
+    Parameters
+    ----------
+    data : RolloutData
+    lang : {"vi", "en"}
+        Checked only (district names are Vietnamese in both).
+
+    Returns
+    -------
+    DataFrame
+        cohort, rollout_month, units_2021, districts_2020, districts (names).
+
     Examples
     --------
     >>> data = build_rollout_panel(20_000, seed=5)
@@ -267,6 +234,19 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     1 − satisfied / rated. ``std_error`` is the binomial standard error of the simulated
     share (the world is calibrated in expectation, so ``z`` should be small).
 
+    Parameters
+    ----------
+    data : RolloutData
+    lang : {"vi", "en"}
+        Language of the ``indicator`` labels.
+
+    Returns
+    -------
+    DataFrame
+        target, indicator, period, reported, simulated, std_error, difference, z,
+        denominator, source (one row per
+        :data:`~cchc_research.simulate.CALIBRATION_TARGETS` entry).
+
     Raises
     ------
     AggregationError
@@ -291,9 +271,8 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
         lo = pd.Timestamp(target["period"][0])
         hi = pd.Timestamp(target["period"][1]) + pd.offsets.MonthEnd(0)
         inside = p[(p["period_start"] >= lo) & (p["period_end"] <= hi)]
-        months = inside.drop_duplicates("period")["period_start"].dt.to_period("M")
         n_months = (hi.to_period("M") - lo.to_period("M")).n + 1
-        if inside["period"].nunique() * (12 // _PER_YEAR[data.freq]) != n_months or months.empty:
+        if inside.empty or inside["period"].nunique() * (12 // _PER_YEAR[data.freq]) != n_months:
             raise AggregationError(f"the {data.freq} panel does not tile the window of {key}")
         n, k = float(inside[den].sum()), float(inside[num].sum())
         share = 1.0 - k / n if complement else k / n
@@ -307,7 +286,7 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def twfe_weights(data: RolloutData, outcome: str = "on_time_rate") -> pd.DataFrame:
+def twfe_weights(data: RolloutData, outcome: str | None = "on_time_rate") -> pd.DataFrame:
     """Implicit weights of the static TWFE coefficient on each treated cell.
 
     By Frisch–Waugh–Lovell, the coefficient ``β`` of ``y ~ D | unit + period`` on a balanced
@@ -317,11 +296,18 @@ def twfe_weights(data: RolloutData, outcome: str = "on_time_rate") -> pd.DataFra
     get negative weight. ``weighted_outcome`` (``w`` times the outcome over every cell,
     treated and not) sums to ``β`` exactly.
 
+    Parameters
+    ----------
+    data : RolloutData
+    outcome : str, optional
+        Outcome column for ``weighted_outcome``; ``None``: weights only (they depend on the
+        rollout design alone).
+
     Returns
     -------
     DataFrame
         unit, cohort, period, event_time, treated, weight (``D̃ / Σ D̃·D`` on every cell),
-        the outcome, ``weighted_outcome`` and the true effects.
+        the true effects and, with ``outcome``, the outcome and ``weighted_outcome``.
 
     Raises
     ------
@@ -330,7 +316,7 @@ def twfe_weights(data: RolloutData, outcome: str = "on_time_rate") -> pd.DataFra
 
     Examples
     --------
-    >>> w = twfe_weights(build_rollout_panel(20_000, seed=5))
+    >>> w = twfe_weights(build_rollout_panel(20_000, seed=5), outcome=None)
     >>> round(float(w.loc[w["treated"], "weight"].sum()), 10)
     1.0
     """
@@ -338,16 +324,63 @@ def twfe_weights(data: RolloutData, outcome: str = "on_time_rate") -> pd.DataFra
     n_units, n_periods = p["unit"].nunique(), p["period_number"].nunique()
     if len(p) != n_units * n_periods:
         raise ModelError("twfe_weights needs a balanced panel")
-    if p[outcome].isna().any():
+    if outcome is not None and p[outcome].isna().any():
         raise ModelError(f"missing values in {outcome!r}")
     d = p["treated"].to_numpy(dtype=float).reshape(n_units, n_periods)
     dt = d - d.mean(axis=1, keepdims=True) - d.mean(axis=0, keepdims=True) + d.mean()
     weight = (dt / np.sum(dt * d)).ravel()
-    out = p[["unit", "cohort", "period", "event_time", "treated", outcome,
+    out = p[["unit", "cohort", "period", "event_time", "treated",
              "true_effect_on_time_rate", "true_effect_satisfaction_rate"]].copy()
     out.insert(5, "weight", weight)
-    out["weighted_outcome"] = weight * out[outcome].to_numpy()
+    if outcome is not None:
+        out[outcome] = p[outcome].to_numpy()
+        out["weighted_outcome"] = weight * out[outcome].to_numpy()
     return out
+
+
+def twfe_decomposition(est: "RolloutEstimates") -> pd.DataFrame:
+    """What the static TWFE coefficient averages, by cohort, against the equal-weight ATT.
+
+    One row per rollout cohort and a final ``"all"`` row: treated cells, their share under
+    equal weights (the ATT's weighting), the sum of their implicit TWFE weights, the number
+    and sum of negative weights, the true ATT, the TWFE estimand ``Σ w·τ`` and (``"all"``
+    row) the TWFE estimate.
+
+    Parameters
+    ----------
+    est : RolloutEstimates
+
+    Returns
+    -------
+    DataFrame
+        cohort, treated_cells, equal_weight, twfe_weight, negative_cells, negative_weight,
+        true_att, twfe_estimand, twfe_estimate.
+
+    Examples
+    --------
+    >>> data = build_rollout_panel(40_000, seed=5)
+    >>> dec = twfe_decomposition(estimate_all(data, bootstrap_reps=999))
+    >>> dec["cohort"].tolist()[-1], bool(dec["negative_cells"].iloc[-1] > 0)
+    ('all', True)
+    """
+    w = est.weights
+    tr = w[w["treated"]].copy()
+    tr["tau"] = tr[f"true_effect_{est.outcome}"]
+    tr["w_tau"] = tr["weight"] * tr["tau"]
+    tr["negative"] = tr["weight"] < 0
+    tr["neg_weight"] = tr["weight"].where(tr["negative"], 0.0)
+
+    def summarize(g: pd.DataFrame) -> dict[str, float]:
+        return {"treated_cells": len(g), "equal_weight": len(g) / len(tr),
+                "twfe_weight": float(g["weight"].sum()), "negative_cells": int(g["negative"].sum()),
+                "negative_weight": float(g["neg_weight"].sum()),
+                "true_att": float(g["tau"].mean()), "twfe_estimand": float(g["w_tau"].sum())}
+
+    rows = [{"cohort": str(c), **summarize(g)} for c, g in tr.groupby("cohort", sort=True)]
+    rows.append({"cohort": "all", **summarize(tr),
+                 "twfe_estimate": float(est.results["twfe_static"].params["rollout"])})
+    out = pd.DataFrame(rows)
+    return out.astype({"treated_cells": "int64", "negative_cells": "int64"})
 
 
 def _truth_event_time(truth: pd.DataFrame, col: str, window: tuple[int, int] | None,
@@ -420,8 +453,7 @@ def estimate_all(data: RolloutData, outcome: str = "on_time_rate", *,
 
     Examples
     --------
-    >>> est = estimate_all(build_rollout_panel(60_000, seed=5), "satisfaction_rate",
-    ...                    bootstrap_reps=999)
+    >>> est = estimate_all(build_rollout_panel(40_000, seed=5), bootstrap_reps=999)
     >>> est.overall["estimator"].tolist()[:3]
     ['twfe_static', 'twfe_static_wild', 'twfe_static_window']
     """
@@ -481,71 +513,3 @@ def estimate_all(data: RolloutData, outcome: str = "on_time_rate", *,
     overall["covers_truth"] = (overall["ci_low"] <= overall["truth"]) & (overall["truth"] <= overall["ci_high"])
     return RolloutEstimates(outcome=outcome, event_study=event_study, overall=overall,
                             weights=twfe_weights(data, outcome), results=res)
-
-
-def display_table(frame: pd.DataFrame, lang: str = "vi", digits: int = 4) -> pd.DataFrame:
-    """Rounded copy of a table of this module with labels (estimators, columns) in ``lang``.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"estimator": ["sun_abraham"], "estimate": [0.123456]})
-    >>> display_table(df, "en").to_dict("records")
-    [{'Estimator': 'Sun–Abraham (last-treated cohort as control)', 'Estimate': 0.1235}]
-    """
-    out = frame.copy()
-    for col in ("estimator", "outcome"):
-        if col in out:
-            out[col] = out[col].map(lambda k: text(k, lang) if k in _TEXT else k)
-    out = out.drop(columns=[c for c in ("target",) if c in out])
-    num = out.select_dtypes("number").columns.difference(["denominator", "units_2021",
-                                                          "districts_2020", "event_time"])
-    out[num] = out[num].round(digits)
-    return out.rename(columns=lambda c: text(c, lang) if c in _TEXT else c)
-
-
-_STYLE = {"twfe_event_study": ("tab:red", "s", -0.2), "callaway_santanna": ("tab:blue", "o", 0.0),
-          "sun_abraham": ("tab:green", "^", 0.2)}
-
-
-def plot_event_study(est: RolloutEstimates, data: RolloutData, lang: str = "vi"):
-    """Event-study figure: three estimators with 95% intervals, the truth overlaid.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Title and caption say SIMULATED / MÔ PHỎNG.
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> data = build_rollout_panel(60_000, seed=5)
-    >>> fig = plot_event_study(estimate_all(data, bootstrap_reps=999), data, "en")
-    >>> "SIMULATED" in fig.axes[0].get_title()
-    True
-    """
-    import matplotlib.pyplot as plt
-
-    es = est.event_study
-    fig, ax = plt.subplots(figsize=(9, 5))
-    truth = es[es["estimator"] == "truth"]
-    ax.plot(truth["event_time"], truth["truth"], color="black", lw=2, ls="--",
-            label=f"{text('truth', lang)} ({SIMULATED[lang]})")
-    for name, (color, marker, shift) in _STYLE.items():
-        rows = es[es["estimator"] == name]
-        ax.errorbar(rows["event_time"] + shift, rows["estimate"],
-                    yerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
-                    color=color, marker=marker, ms=4, lw=1, capsize=2, ls="none", label=text(name, lang))
-    window = es[es["estimator"] == "callaway_santanna"]
-    ax.plot(window["event_time"], window["truth"], color="black", marker="x", ls="none", ms=7,
-            label=text("truth_window", lang))
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.axvline(-0.5, color="grey", lw=0.8, ls=":")
-    ax.set_xlabel(text(f"event_time_{data.freq}", lang))
-    ax.set_ylabel(text("effect", lang))
-    ax.set_title(text("event_title", lang).format(outcome=text(est.outcome, lang)))
-    ax.legend(fontsize=8, loc="best")
-    fig.text(0.01, 0.005, text("caption", lang).format(n=data.world.n_dossiers, seed=data.world.seed),
-             fontsize=8, ha="left", va="bottom")
-    fig.subplots_adjust(bottom=0.17)
-    return fig

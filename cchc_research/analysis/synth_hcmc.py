@@ -42,6 +42,7 @@ from cchc_research.errors import MissingValuesError, ModelError, TreatedUnitNotF
 __all__ = [
     "LABELS",
     "label",
+    "NEAR_PERFECT_FIT",
     "SynthPanel",
     "SynthAnalysis",
     "prepare_synth_panel",
@@ -50,7 +51,12 @@ __all__ = [
     "placebo_table",
     "power_facts",
     "in_time_placebo",
+    "rounded",
 ]
+
+
+#: Pre-period RMSPE below which a fit counts as exact (outcome units; PAPI scores are 1–10).
+NEAR_PERFECT_FIT = 1e-6
 
 
 @dataclass(frozen=True)
@@ -252,7 +258,18 @@ def run_synth(
 
 
 def weights_table(analysis: SynthAnalysis, min_weight: float = 1e-3) -> pd.DataFrame:
-    """Donors with weight ≥ ``min_weight``, largest first (``geo_code``, ``geo_name``, ``weight``).
+    """Donors with weight ≥ ``min_weight``, largest first.
+
+    Parameters
+    ----------
+    analysis : SynthAnalysis
+    min_weight : float, default 1e-3
+        Smaller weights (numerically zero in the convex solution) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geo_code``, ``geo_name``, ``weight``, sorted by weight (then code).
 
     Examples
     --------
@@ -277,7 +294,21 @@ def weights_table(analysis: SynthAnalysis, min_weight: float = 1e-3) -> pd.DataF
 def placebo_table(analysis: SynthAnalysis) -> pd.DataFrame:
     """Treated unit and placebos: pre/post RMSPE, ratio, rank and mean post-period gap.
 
-    Sorted by rank of the post/pre RMSPE ratio (1 = largest).
+    A unit whose pre-period RMSPE is below :data:`NEAR_PERFECT_FIT` (the donors reproduce
+    its pre-period path exactly) gets ``ratio = inf``: its ratio is numerically unbounded and
+    its value only reflects rounding noise. Ranks (1 = largest ratio) use ``method="min"``, so
+    such units share rank 1 and the table does not depend on that noise. Sorted by rank, then
+    ``geo_code``; ``near_perfect_pre_fit`` flags those units.
+
+    Parameters
+    ----------
+    analysis : SynthAnalysis
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geo_code``, ``geo_name``, ``pre_rmspe``, ``post_rmspe``, ``ratio``, ``rank``,
+        ``treated``, ``included``, ``mean_post_gap``, ``near_perfect_pre_fit``.
 
     Examples
     --------
@@ -300,23 +331,33 @@ def placebo_table(analysis: SynthAnalysis) -> pd.DataFrame:
     stats["mean_post_gap"] = stats["unit"].map({str(k): float(v) for k, v in mean_gap.items()})
     stats.insert(1, "geo_name", stats["unit"].map(analysis.prep.names))
     stats = stats.rename(columns={"unit": "geo_code"})
+    stats["near_perfect_pre_fit"] = stats["pre_rmspe"] < NEAR_PERFECT_FIT
+    stats["ratio"] = stats["ratio"].where(~stats["near_perfect_pre_fit"], np.inf)
+    stats["rank"] = stats["ratio"].fillna(np.inf).rank(ascending=False, method="min").astype(int)
     return stats.sort_values(["rank", "geo_code"]).reset_index(drop=True)
 
 
 def power_facts(analysis: SynthAnalysis) -> dict:
     """Numbers for an honest power discussion (plain Python scalars).
 
+    Parameters
+    ----------
+    analysis : SynthAnalysis
+        A fit with placebos (``run_synth(..., placebos=True)``).
+
     Returns
     -------
     dict
         ``donors`` J, ``pre_years``, ``post_years``, ``smallest_p_value`` = 1/(J+1),
-        ``p_value``, ``rank`` of the treated unit's RMSPE ratio (1 = largest) out of
-        ``units`` = J+1, ``rmspe_ratio``, ``pre_rmspe``, ``post_rmspe``, ``mean_post_gap``,
+        ``p_value`` (permutation p-value of the post/pre RMSPE ratio, near-perfect pre-fits
+        counted as infinite ratios as in :func:`placebo_table`; equal to the model's
+        ``p_value`` unless the treated unit itself has a near-perfect pre-fit), ``rank`` of
+        the treated unit's ratio (1 = largest) out of ``units`` = J+1, ``rmspe_ratio``, ``pre_rmspe``, ``post_rmspe``, ``mean_post_gap``,
         ``outcome_sd_pre`` (cross-province SD of the outcome in the pre-period, for scale),
         ``placebo_abs_gap_q90`` (90th percentile of the placebos' absolute mean post-gap:
         the size of gap that arises without any reform), ``near_perfect_pre_fits`` (units
-        whose pre-RMSPE is below 1e-6: their RMSPE ratio is numerically unbounded, so the
-        ratio ranking among them is arbitrary) and two permutation p-values that do not
+        whose pre-RMSPE is below :data:`NEAR_PERFECT_FIT`: their RMSPE ratio is numerically
+        unbounded) and two permutation p-values that do not
         divide by the pre-fit: ``p_value_post_rmspe`` (share of units whose post-period
         RMSPE is at least the treated unit's) and ``p_value_abs_mean_gap`` (same for the
         absolute mean post-period gap).
@@ -343,6 +384,9 @@ def power_facts(analysis: SynthAnalysis) -> dict:
     sd_pre = float(pre.groupby("year")[analysis.prep.outcome].std().mean())
     years = sorted(analysis.prep.data["year"].unique())
     tol = 1e-12
+    ratios = tab["ratio"].fillna(np.inf).to_numpy()
+    r_treated = float(treated_row["ratio"]) if pd.notna(treated_row["ratio"]) else np.inf
+    p_ratio = float(np.mean(ratios >= (r_treated * (1 - tol) if np.isfinite(r_treated) else np.inf)))
     p_post = float(np.mean(tab["post_rmspe"].to_numpy() >= float(treated_row["post_rmspe"]) - tol))
     p_gap = float(np.mean(tab["mean_post_gap"].abs().to_numpy() >= abs(float(treated_row["mean_post_gap"])) - tol))
     return {
@@ -351,15 +395,15 @@ def power_facts(analysis: SynthAnalysis) -> dict:
         "pre_years": int(sum(y < analysis.treatment_year for y in years)),
         "post_years": int(sum(y >= analysis.treatment_year for y in years)),
         "smallest_p_value": 1.0 / (J + 1),
-        "p_value": float(res.p_value),
+        "p_value": p_ratio,
         "rank": int(treated_row["rank"]),
-        "rmspe_ratio": float(res.rmspe_ratio),
+        "rmspe_ratio": r_treated,
         "pre_rmspe": float(res.pre_rmspe),
         "post_rmspe": float(res.post_rmspe),
         "mean_post_gap": float(res.params.iloc[0]),
         "outcome_sd_pre": sd_pre,
         "placebo_abs_gap_q90": float(placebo_gaps.quantile(0.9)) if len(placebo_gaps) else float("nan"),
-        "near_perfect_pre_fits": int((tab["pre_rmspe"] < 1e-6).sum()),
+        "near_perfect_pre_fits": int(tab["near_perfect_pre_fit"].sum()),
         "p_value_post_rmspe": p_post,
         "p_value_abs_mean_gap": p_gap,
     }
@@ -444,3 +488,23 @@ def label(key: str, lang: str = "vi", **fmt) -> str:
         return base_label(key, lang)
     text = LABELS[key][0 if lang == "vi" else 1]
     return text.format(**fmt) if fmt else text
+
+
+def rounded(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """Round the float columns to ``digits`` and turn ``-0.0`` into ``0.0`` for display.
+
+    A gap of ``-1e-15`` rounds to ``-0.0``, whose sign is rounding noise; adding ``0.0``
+    removes it (IEEE 754: ``-0.0 + 0.0 == +0.0``), so displayed tables are identical across
+    platforms.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cchc_research.analysis.synth_hcmc import rounded
+    >>> rounded(pd.DataFrame({"a": [-1e-15, 0.123456], "b": ["x", "y"]}))["a"].tolist()
+    [0.0, 0.1235]
+    """
+    out = frame.copy()
+    cols = out.select_dtypes(include="float").columns
+    out[cols] = out[cols].round(digits) + 0.0
+    return out

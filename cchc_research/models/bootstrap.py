@@ -113,7 +113,7 @@ class _Inverter:
         # draws that reproduce the sample (v = ±1 under enumeration) tie with t in exact
         # arithmetic; they count as "at least as extreme" whatever the rounding, so the
         # enumerated test is an exact sign-flip randomization test (p >= 2 / 2**G)
-        tol = 1e-9 * max(1.0, abs(t))
+        tol = 1e-7 * max(1.0, abs(t))
         if self.p_type == "symmetric":
             return float(np.mean(np.abs(ts) >= abs(t) - tol))
         return float(min(1.0, 2 * min(np.mean(ts >= t - tol), np.mean(ts <= t + tol))))
@@ -129,7 +129,9 @@ class _Inverter:
         inside = self.beta
         width = self.se
         outside = self.beta + side * width
-        for _ in range(60):
+        # search up to 2**30 standard errors away; beyond that the bound is reported as
+        # infinite (and the linear-in-β0 formulas lose the precision to detect ties)
+        for _ in range(31):
             if self.pvalue(outside) <= alpha:
                 break
             inside, width = outside, 2 * width

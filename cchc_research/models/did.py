@@ -45,7 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from cchc_research.errors import ModelError
-from cchc_research.models.did_aggregate import AGGREGATIONS, aggregate_cells, format_period
+from cchc_research.models.did_aggregate import aggregate_cells, format_period
 from cchc_research.models.did_cs import group_time_effects
 from cchc_research.models.did_panel import (
     AlwaysTreatedWarning,

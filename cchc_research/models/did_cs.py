@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cchc_research.errors import CollinearityError
+
 __all__ = ["GroupTimeCells", "group_time_effects"]
 
 
@@ -78,6 +80,10 @@ def _cell_influence(
     w0 = 1.0 - d
     # OLS of dY on Z among the comparison units
     ZtZ = (Z * w0[:, None]).T @ Z
+    if np.linalg.matrix_rank(ZtZ) < ZtZ.shape[0]:
+        raise CollinearityError(
+            "covariates are collinear (or constant) among the comparison units of a group-time cell"
+        )
     beta = np.linalg.solve(ZtZ, (Z * w0[:, None]).T @ y)
     fitted = Z @ beta
     p = d.mean()
@@ -129,6 +135,11 @@ def group_time_effects(
     Returns
     -------
     GroupTimeCells
+
+    Raises
+    ------
+    CollinearityError
+        Covariates collinear among the comparison units of a cell.
 
     Examples
     --------

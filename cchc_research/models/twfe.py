@@ -105,10 +105,12 @@ def _safe_frame(sub: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame
 
 
 def _k_description(n_slopes: int, fe: list[str], ssc: str, vcov: str, df_k: int) -> str:
-    if ssc == "plm" and vcov != "iid":
-        return f"K={n_slopes} slope coefficient(s) only, no G/(G-1) factor"
     if not fe:
-        return f"K={df_k} coefficients including the intercept"
+        extra = ", no G/(G-1) factor" if ssc == "plm" and vcov == "cluster" else ""
+        return f"K={df_k} coefficients including the intercept{extra}"
+    if ssc == "plm" and vcov != "iid":
+        extra = ", no G/(G-1) factor" if vcov == "cluster" else ""
+        return f"K={n_slopes} slope coefficient(s) only{extra}"
     if vcov == "cluster":
         return (
             f"K={df_k}: {n_slopes} slope(s) plus fixed-effect parameters not nested in a "

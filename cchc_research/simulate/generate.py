@@ -137,7 +137,8 @@ def _month_rows(s: WorldStructure, k: int, rng: np.random.Generator, first_id: i
     online = ~postal & (u_channel < p.postal_share + (1 - p.postal_share) * p_online)
     channel = np.where(postal, 2, np.where(online, 1, 0))
     years = (m - 204) / 12.0  # 204 = month_index("2017-01")
-    p_full = 1.0 / (1.0 + np.exp(-(-1.5 + 0.35 * years + 0.5 * (e >= 0))))
+    p_full = 1.0 / (1.0 + np.exp(-(p.online_full_intercept + p.online_full_slope * years
+                                   + p.online_full_rollout_boost * (e >= 0))))
     level = np.where(online, np.where(rng.random(n) < p_full, 0, 1), 2)
 
     # day and time of receipt: offline on working days, online any day (weekends lighter)

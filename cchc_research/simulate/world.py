@@ -186,6 +186,17 @@ class WorldParams:
         procedures of the catalogue) and the factor on their statutory days.
     withdrawn_rate, returned_rate : float
         Probability a dossier is withdrawn (rút) or returned (trả lại).
+    annual_growth : float
+        Yearly growth of the dossier volume.
+    online_intercept, online_slope, online_covid_boost, online_rollout_boost : float
+        Log-odds of filing online: intercept in 2017-01, slope per year, shift from 2020-04
+        and, times the 12-month ramp, after the district's rollout.
+    online_full_intercept, online_full_slope, online_full_rollout_boost : float
+        Log-odds that an online dossier is handled fully online (toàn trình).
+    postal_share : float
+        Share of dossiers filed by post (bưu chính công ích).
+    rating_start, rating_slope : float
+        Share of completed dossiers rated in 2017-01 and its yearly increase.
     """
 
     cohort_rho: dict[str, float] = field(default_factory=lambda: {
@@ -206,6 +217,9 @@ class WorldParams:
     online_slope: float = 0.36
     online_covid_boost: float = 0.3
     online_rollout_boost: float = 0.7
+    online_full_intercept: float = -1.5
+    online_full_slope: float = 0.35
+    online_full_rollout_boost: float = 0.5
     postal_share: float = 0.025
     rating_start: float = 0.25
     rating_slope: float = 0.03

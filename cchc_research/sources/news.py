@@ -56,8 +56,8 @@ from cchc_research.errors import DataError, ParseError, PeriodError, SchemaError
 from cchc_research.geo import provinces
 from cchc_research.parsing import parse_figure, parse_number
 from cchc_research.periods import Period, parse_period
+from cchc_research.sources._textfacts import catalog_entry, flags_join, locate_geography
 from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects, reject_row
-from cchc_research.sources.seed_facts import catalog_entry, flags_join, locate_geography
 
 __all__ = ["SOURCE_ID", "NEWS_DIR", "FILES", "INDICATOR_MAP", "REGIONS", "MINISTRIES", "CONFLICT_RULE",
            "news_period", "read_news_figures", "find_conflicts"]

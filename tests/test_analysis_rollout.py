@@ -1,0 +1,251 @@
+"""Tests of cchc_research.analysis.rollout (notebook 06, SIMULATED rollout world).
+
+One simulated world (200k dossiers, fixed seed) is built per module; the estimator checks
+compare with the world's known true effects, so they fail if an estimator, the truth or the
+panel construction goes wrong.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cchc_research.analysis import rollout
+from cchc_research.errors import (
+    AggregationError,
+    CCHCError,
+    FewClustersWarning,
+    ModelError,
+    NoNeverTreatedError,
+    PeriodError,
+)
+from cchc_research.models import staggered_did, twfe
+
+SEED = 20240415
+N = 200_000
+
+
+@pytest.fixture(scope="module")
+def data():
+    return rollout.build_rollout_panel(N, SEED, freq="quarter")
+
+
+@pytest.fixture(scope="module")
+def estimates(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {o: rollout.estimate_all(data, o, bootstrap_reps=999, seed=SEED)
+                for o in rollout.OUTCOMES}
+
+
+# ----------------------------------------------------------------------------- periods
+def test_period_number_hand_cases():
+    assert rollout.period_number(["2019-Q1", "2019-Q4", "2020-Q1"], "quarter").tolist() == [
+        2019 * 4, 2019 * 4 + 3, 2020 * 4]
+    assert rollout.period_number(["2019-01", "2020-01"], "month").tolist() == [2019 * 12, 2020 * 12]
+
+
+@pytest.mark.parametrize("label,freq", [("2019-13", "month"), ("2019Q1", "quarter"),
+                                        ("2019-Q5", "quarter"), ("2019-Q1", "month")])
+def test_period_number_rejects_bad_labels(label, freq):
+    with pytest.raises(PeriodError):
+        rollout.period_number([label], freq)
+
+
+def test_period_number_rejects_unknown_freq():
+    with pytest.raises(AggregationError):
+        rollout.period_number(["2019"], "year")
+    with pytest.raises(AggregationError):
+        rollout.build_rollout_panel(10, SEED, freq="half")
+
+
+# ----------------------------------------------------------------------------- panel
+def test_panel_is_balanced_22_districts_32_quarters(data):
+    p = data.panel
+    assert p["unit"].nunique() == 22 and p["period"].nunique() == 32
+    assert len(p) == 22 * 32
+    assert not p.duplicated(["unit", "period"]).any()
+    assert bool(p["simulated"].all())
+    assert (p["cohort_number"] - p["period_number"] == -p["event_time"]).all()
+    assert (p["treated"] == (p["event_time"] >= 0)).all()
+    assert data.last_cohort == "2020-Q1" and data.identified_through == "2019-Q4"
+
+
+def test_monthly_panel_from_same_world(data):
+    monthly = rollout.build_rollout_panel(world=data.world, freq="month")
+    assert monthly.panel["period"].nunique() == 96
+    assert monthly.identified_through == "2019-12"
+    # monthly counts add up to the quarterly ones
+    q = data.panel.groupby("unit")["resolved"].sum()
+    m = monthly.panel.groupby("unit")["resolved"].sum()
+    pd.testing.assert_series_equal(q, m)
+
+
+def test_same_seed_same_panel():
+    a = rollout.build_rollout_panel(20_000, 11).panel
+    b = rollout.build_rollout_panel(20_000, 11).panel
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_cohort_table(data):
+    tab = rollout.cohort_table(data, "en")
+    assert tab["cohort"].tolist() == ["2019-Q1", "2019-Q2", "2019-Q3", "2019-Q4", "2020-Q1"]
+    assert tab["units_2021"].tolist() == [4, 9, 5, 3, 1]
+    assert tab["districts_2020"].sum() == 24
+    assert "Quận Bình Thạnh" in tab.loc[0, "districts"]
+    assert tab["units_2021"].iloc[:2].sum() == 13  # 13 districts by mid-2019
+
+
+def test_calibration_close_to_reported(data):
+    from cchc_research.simulate import CALIBRATION_TARGETS
+
+    tab = rollout.calibration_table(data, "vi")
+    assert tab["target"].tolist() == list(CALIBRATION_TARGETS)
+    np.testing.assert_allclose(tab["reported"], [t["value"] for t in CALIBRATION_TARGETS.values()])
+    assert (tab["z"].abs() < 3.5).all(), tab[["target", "simulated", "z"]]
+    assert abs(tab.loc[1, "simulated"] - 0.976) < 0.005
+    assert abs(tab.loc[2, "simulated"] - 0.177) < 0.015
+
+
+def test_calibration_needs_whole_windows(data):
+    broken = rollout.RolloutData(world=data.world, truth=data.truth, freq=data.freq,
+                                 panel=data.panel[data.panel["period"] != "2019-Q2"])
+    with pytest.raises(AggregationError, match="late_rate_2019_H1"):
+        rollout.calibration_table(broken)
+
+
+# ----------------------------------------------------------------------------- TWFE weights
+def test_twfe_weights_reproduce_the_coefficient(data):
+    w = rollout.twfe_weights(data, "satisfaction_rate")
+    assert w.loc[w["treated"], "weight"].sum() == pytest.approx(1.0, abs=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewClustersWarning)
+        fit = twfe(data.panel.assign(d=data.panel["treated"].astype(float)), "satisfaction_rate",
+                   ["d"], fe=["unit", "period_number"], cluster="unit")
+    assert w["weighted_outcome"].sum() == pytest.approx(float(fit.params["d"]), abs=1e-10)
+
+
+def test_negative_weights_fall_on_early_cohorts(data):
+    w = rollout.twfe_weights(data)
+    negative = w[w["treated"] & (w["weight"] < 0)]
+    assert len(negative) > 100
+    assert set(negative["cohort"]) <= {"2019-Q1", "2019-Q2"}
+    # late periods of early cohorts: the negative cells are long after the rollout
+    assert negative["event_time"].min() >= 3
+
+
+def test_twfe_weights_need_balanced_panel(data):
+    broken = rollout.RolloutData(world=data.world, truth=data.truth, freq=data.freq,
+                                 panel=data.panel.iloc[1:])
+    with pytest.raises(ModelError, match="balanced"):
+        rollout.twfe_weights(broken)
+
+
+# ----------------------------------------------------------------------------- estimators
+def test_no_never_treated_group_is_an_error(data):
+    with pytest.raises(NoNeverTreatedError):
+        staggered_did(data.panel, "on_time_rate", "unit", "period_number", "cohort_number",
+                      control="never_treated")
+
+
+def test_overall_table_structure(estimates):
+    ov = estimates["on_time_rate"].overall
+    assert ov["estimator"].tolist() == ["twfe_static", "twfe_static_wild", "twfe_static_window",
+                                        "callaway_santanna", "sun_abraham"]
+    assert ov.loc[0, "estimate"] == ov.loc[1, "estimate"]  # same fit, bootstrap inference
+    assert (ov.loc[0, ["ci_low", "ci_high"]] != ov.loc[1, ["ci_low", "ci_high"]]).any()
+    assert np.allclose(ov["bias"], ov["estimate"] - ov["truth"])
+    assert ov.loc[0, "sample"] == "2017-Q1..2024-Q4" and ov.loc[3, "sample"] == "2017-Q1..2019-Q4"
+
+
+@pytest.mark.parametrize("outcome,tol", [("on_time_rate", 0.003), ("satisfaction_rate", 0.03)])
+def test_callaway_santanna_recovers_the_truth(estimates, outcome, tol):
+    row = estimates[outcome].overall.set_index("estimator").loc["callaway_santanna"]
+    assert abs(row["bias"]) < tol
+    assert abs(row["bias"]) < 3 * row["std_error"]
+    assert bool(row["covers_truth"])
+    sa = estimates[outcome].overall.set_index("estimator").loc["sun_abraham"]
+    assert abs(sa["bias"]) < 3 * sa["std_error"]
+
+
+@pytest.mark.parametrize("outcome", rollout.OUTCOMES)
+def test_static_twfe_is_biased_downwards(estimates, outcome):
+    row = estimates[outcome].overall.set_index("estimator").loc["twfe_static"]
+    assert row["truth"] > 0
+    assert row["estimate"] < 0.5 * row["truth"]
+    dec = rollout.twfe_decomposition(estimates[outcome]).set_index("cohort").loc["all"]
+    assert dec["twfe_estimand"] < 0.5 * dec["true_att"]
+    assert dec["true_att"] == pytest.approx(row["truth"], rel=1e-9)
+
+
+def test_naive_event_study_biased_in_expected_direction(estimates):
+    es = estimates["on_time_rate"].event_study
+    tw = es[es["estimator"] == "twfe_event_study"].set_index("event_time")
+    long_run = tw.loc[8:]
+    # true effects grow with exposure; the naive event study reports them negative
+    assert (long_run["truth"] > 0).all()
+    assert (long_run["estimate"] < 0).all()
+    # and spurious "pre-trends": pre-period truth is 0, naive estimates far from it
+    assert tw.loc[-8, "truth"] == 0 and tw.loc[-8, "estimate"] > 2 * tw.loc[-8, "std_error"]
+
+
+def test_event_study_rows_and_truth(estimates):
+    es = estimates["satisfaction_rate"].event_study
+    assert set(es["estimator"]) == {"truth", "twfe_event_study", "callaway_santanna", "sun_abraham"}
+    cs = es[es["estimator"] == "callaway_santanna"]
+    assert cs["event_time"].between(-8, 3).all() and cs["event_time"].max() == 3
+    assert (cs.loc[cs["event_time"] < 0, "truth"] == 0).all()
+    truth = es[es["estimator"] == "truth"].set_index("event_time")["truth"]
+    assert truth.index.min() == -8 and truth.index.max() == 16
+    assert truth.loc[16] > truth.loc[0] > 0
+
+
+def test_estimate_all_rejects_unknown_outcome(data):
+    with pytest.raises(ModelError):
+        rollout.estimate_all(data, "online_share")
+
+
+# ----------------------------------------------------------------------------- display
+def test_display_table_and_text():
+    df = pd.DataFrame({"outcome": ["on_time_rate"], "estimator": ["callaway_santanna"],
+                       "estimate": [0.123456], "event_time": [3]})
+    vi = rollout.display_table(df, "vi")
+    assert list(vi.columns) == ["Chỉ tiêu", "Phương pháp", "Ước lượng", "Thời gian tương đối"]
+    assert vi.iloc[0, 0] == "Tỷ lệ đúng hạn" and vi.iloc[0, 2] == 0.1235
+    with pytest.raises(CCHCError):
+        rollout.text("truth", "fr")
+
+
+def test_plot_says_simulated(data, estimates):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for lang, word in (("vi", "MÔ PHỎNG"), ("en", "SIMULATED")):
+        fig = rollout.plot_event_study(estimates["on_time_rate"], data, lang)
+        assert word in fig.axes[0].get_title()
+        assert any(word in t.get_text() for t in fig.texts)
+        plt.close(fig)
+
+
+def test_texts_for_the_notebook(data, estimates):
+    assert rollout.number(1234567, "vi") == "1.234.567"
+    assert rollout.summary_line(data, "vi").startswith("MÔ PHỎNG: 200.000 hồ sơ → 22 quận/huyện × 32 kỳ")
+    lines = rollout.bootstrap_lines(estimates, "en")
+    assert len(lines) == 2 and all("SIMULATED" in line and "bootstrap p" in line for line in lines)
+    boot = estimates["on_time_rate"].results["twfe_static_wild"]
+    assert f"{float(boot.params['rollout']):.5f}" in lines[0]
+    head = rollout.headline_markdown(estimates, "en")
+    assert head.startswith("**SIMULATED")
+    tw = estimates["satisfaction_rate"].overall.set_index("estimator").loc["twfe_static"]
+    assert f"static TWFE {tw['estimate']:.4f} against a true ATT of {tw['truth']:.4f}" in head
+    assert "MÔ PHỎNG" in rollout.headline_markdown(estimates, "vi")
+
+
+def test_unknown_label_is_an_error():
+    with pytest.raises(CCHCError, match="no label"):
+        rollout.text("not_a_key", "en")
