@@ -43,7 +43,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_data": ("Chưa có số liệu", "No data"),
     "estimate": ("Ước lượng", "Estimate"),
     "std_error": ("Sai số chuẩn", "Std. error"),
-    "event_time": ("Thời gian tương đối (tháng)", "Event time (months)"),
+    "event_time": ("Thời gian tương đối (kỳ)", "Event time (periods)"),
     "true_effect": ("Tác động thật", "True effect"),
     "treated": ("Đơn vị được can thiệp", "Treated unit"),
     "synthetic": ("Đối chứng tổng hợp", "Synthetic control"),

@@ -42,7 +42,7 @@ def test_every_parameter_is_literal_typed_and_commented(path):
     cell = _parameter_cells(_load(path))[0]
     source = "".join(cell["source"])
     lines = [ln for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    params = PythonTranslator.inspect(cell)
+    params = PythonTranslator.inspect({"source": source})
     assert len(params) == len(lines), f"papermill parsed {len(params)} of {len(lines)} lines"
     names = {p.name for p in params}
     assert {"lang", "output_dir"} <= names
