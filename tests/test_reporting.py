@@ -120,3 +120,27 @@ def test_index_opens_in_headless_chromium(reports, tmp_path):
     assert 'id="runs"' in dom
     for name in ("good-vi", "good-en", "bad"):
         assert name in dom
+
+
+def test_report_html_uses_fonts_with_vietnamese_glyphs(reports):
+    from cchc_research.reporting.render import VIETNAMESE_FONT_CSS
+
+    out, _ = reports
+    assert VIETNAMESE_FONT_CSS in (out / "good-vi" / "report.html").read_text("utf-8")
+
+
+def test_figure_font_covers_every_vietnamese_label():
+    """The PNG font (DejaVu Sans, shipped with matplotlib) has a glyph for every character we print."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    from cchc_research.catalog import load_catalog
+    from cchc_research.labels import _LABELS, SIMULATED
+    from cchc_research.reporting.artifacts import VIETNAMESE_FONT
+
+    path = font_manager.findfont(font_manager.FontProperties(family=VIETNAMESE_FONT), fallback_to_default=False)
+    cmap = TTFont(path)["cmap"].getBestCmap()
+    texts = [vi for vi, _ in _LABELS.values()] + list(SIMULATED.values())
+    texts += [ind.name_vi for ind in load_catalog().values()]
+    missing = sorted({ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in cmap})
+    assert not missing, missing

@@ -18,7 +18,17 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["parameters_markdown", "notebook_to_html", "write_index"]
+__all__ = ["parameters_markdown", "notebook_to_html", "write_index", "VIETNAMESE_FONT_CSS"]
+
+#: Fonts with complete Vietnamese coverage (stacked diacritics such as ồ, ố, ẫ). Common monospace
+#: fonts (DejaVu Sans Mono, Liberation Mono, Menlo) lack the precomposed Vietnamese letters, so
+#: text outputs use Noto Sans Mono where installed, else the proportional DejaVu Sans / Arial.
+VIETNAMESE_FONT_CSS = (
+    "<style>:root{--jp-content-font-family:'DejaVu Sans',Arial,sans-serif;"
+    "--jp-ui-font-family:'DejaVu Sans',Arial,sans-serif;"
+    "--jp-code-font-family:'Noto Sans Mono','DejaVu Sans',Arial,sans-serif;}"
+    "pre,code{font-family:'Noto Sans Mono','DejaVu Sans',Arial,sans-serif;}</style>\n"
+)
 
 
 def parameters_markdown(parameters: dict) -> str:
@@ -43,7 +53,7 @@ def notebook_to_html(notebook_path: Path, html_path: Path, *, title: str, parame
     nb.metadata["title"] = title
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(body.replace("</head>", VIETNAMESE_FONT_CSS + "</head>", 1), encoding="utf-8")
     return html_path
 
 
