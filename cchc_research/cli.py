@@ -44,7 +44,7 @@ def build(quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print er
 def _register_subcommands() -> None:
     from cchc_research.dossiers.cli import app as dossiers_app
     from cchc_research.reporting.cli import app as reports_app
-    from cchc_research.simulate_cli import app as simulate_app
+    from cchc_research.simulate.cli import app as simulate_app
 
     app.add_typer(dossiers_app, name="dossiers", help="One-stop-shop dossier exports → unit × period panels.")
     app.add_typer(simulate_app, name="simulate", help="The seeded simulated world (labelled simulated).")

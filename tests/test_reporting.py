@@ -144,3 +144,26 @@ def test_figure_font_covers_every_vietnamese_label():
     texts += [ind.name_vi for ind in load_catalog().values()]
     missing = sorted({ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in cmap})
     assert not missing, missing
+
+
+def test_cli_exit_code_and_index_for_a_config(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cchc_research import config
+    from cchc_research.cli import app
+
+    cfg = tmp_path / "reports.yml"
+    cfg.write_text(
+        "runs:\n"
+        f"  - {{name: ok-run, notebook: '{FIXTURE}', parameters: {{title: 'Hồ sơ đúng hạn'}}}}\n"
+        f"  - {{name: bad-run, notebook: '{FIXTURE}', parameters: {{fail: true}}}}\n"
+        f"  - {{name: not-run, notebook: '{FIXTURE}'}}\n", encoding="utf-8")
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "out")
+    result = CliRunner().invoke(app, ["reports", "run", "--config", str(cfg), "--only", "ok-run",
+                                      "--only", "bad-run", "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert "1 ok, 1 failed" in result.output
+    index = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert ">not-run<" in index and "missing" in index  # listed although not executed
+    unknown = CliRunner().invoke(app, ["reports", "run", "--config", str(cfg), "--only", "nope"])
+    assert unknown.exit_code != 0

@@ -23,14 +23,14 @@ def run(
     from cchc_research.reporting.config import load_config
     from cchc_research.reporting.runner import run_reports
 
-    runs = load_config(config_path)
+    all_runs = runs = load_config(config_path)
     if only:
         unknown = sorted(set(only) - {r.name for r in runs})
         if unknown:
             raise ReportError(f"unknown run name(s): {', '.join(unknown)}")
         runs = [r for r in runs if r.name in set(only)]
     t0 = time.perf_counter()
-    outcomes = run_reports(runs, jobs=jobs)
+    outcomes = run_reports(runs, jobs=jobs, index_runs=all_runs)
     for o in outcomes:
         colour = "green" if o.status == "ok" else "red"
         console.print(f"  [{colour}]{o.status:<6}[/] {o.name:<28} {o.seconds:6.1f}s  → reports/{o.published}"

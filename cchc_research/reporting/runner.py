@@ -212,10 +212,12 @@ def _worker(spec: RunSpec, reports_dir: str) -> RunOutcome:
 
 
 def run_reports(runs: list[RunSpec], *, jobs: int = 1, reports_dir: Path | None = None,
-                progress: bool = True) -> list[RunOutcome]:
+                progress: bool = True, index_runs: list[RunSpec] | None = None) -> list[RunOutcome]:
     """Execute ``runs`` (in parallel with ``jobs`` > 1) and rewrite ``reports/index.html``.
 
-    A failing run never stops the others. Returns the outcomes in the order of ``runs``.
+    A failing run never stops the others. The index lists ``index_runs`` (e.g. every run of the
+    config when only some were executed with ``--only``), else ``runs``, each with the status of
+    its latest report on disk. Returns the outcomes in the order of ``runs``.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -245,13 +247,9 @@ def run_reports(runs: list[RunSpec], *, jobs: int = 1, reports_dir: Path | None 
                         outcomes[spec.name] = RunOutcome(spec.name, "failed", 0.0, "", _error_summary(exc))
                     bar.update(task, description=f"{spec.name}: {outcomes[spec.name].status}")
                     bar.advance(task)
-    from cchc_research.reporting.config import load_config, DEFAULT_CONFIG
-
-    listed = runs
-    if reports_dir == config.REPORTS_DIR and DEFAULT_CONFIG.exists():
-        names = {r.name for r in runs}
-        listed = [r for r in load_config(DEFAULT_CONFIG) if r.name not in names] + list(runs)
-        order = [r.name for r in load_config(DEFAULT_CONFIG)]
-        listed.sort(key=lambda r: order.index(r.name) if r.name in order else len(order))
+    listed = list(runs)
+    if index_runs is not None:
+        names = {r.name for r in index_runs}
+        listed = list(index_runs) + [r for r in runs if r.name not in names]
     write_index(reports_dir, listed)
     return [outcomes[spec.name] for spec in runs]
