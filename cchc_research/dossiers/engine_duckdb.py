@@ -123,18 +123,28 @@ def build_query(
     by: Sequence[str],
     as_of: pd.Timestamp | None,
 ) -> str:
-    """The aggregation SQL (expects a ``cal`` table: ``day`` DATE, ``work_index``; and
-    ``wdays``: ``day`` DATE, ``k`` = work_index of working days). ``columns`` may map
-    column names to DuckDB types, so that temporal columns are cast without parsing."""
+    """The aggregation SQL.
+
+    Expects a ``cal`` table (``day`` DATE, ``work_index``, ``p`` = period index of ``day``
+    and ``pn`` = period index of the next day, for ``freq``; see :func:`calendar_sql_table`)
+    and ``wdays`` (``day`` DATE, ``k`` = work_index of working days). ``columns`` may map
+    column names to DuckDB types, so that temporal columns are cast without parsing.
+
+    One scan of the input joins each date to ``cal`` once (working-day index and period
+    index together) and feeds a single hash aggregation with two grouping sets: a fine
+    count per group × receipt period × completion period × overdue period × dossier class,
+    and a histogram of working days per group × completion period (integer day counts,
+    from which the exact median is read off the cumulative counts). Everything after that
+    works on these few hundred thousand rows.
+    """
     types = dict(columns) if isinstance(columns, dict) else {c: "" for c in columns}
     na = "chr(31) || '<missing>' || chr(31)"
     keys = list(by)
-    key_select = "".join(f"coalesce(CAST({k} AS VARCHAR), {na}) AS {k}, " for k in keys)
+    raw_keys = "".join(f"s.{k} AS {k}, " for k in keys)
     key_list = "".join(f"{k}, " for k in keys)
-    level = "CAST(online_level AS VARCHAR)" if "online_level" in columns else "CAST(NULL AS VARCHAR)"
-    rating = (
-        "CAST(satisfaction_rating AS DOUBLE)" if "satisfaction_rating" in columns else "CAST(NULL AS DOUBLE)"
-    )
+    key_select = "".join(f"coalesce(CAST({k} AS VARCHAR), {na}) AS {k}, " for k in keys)
+    level = "s.online_level" if "online_level" in columns else "CAST(NULL AS VARCHAR)"
+    rating = "s.satisfaction_rating" if "satisfaction_rating" in columns else "CAST(NULL AS DOUBLE)"
     joins = ""
     if "due_at" in columns:
         due = _date("s.due_at", types)
@@ -144,59 +154,91 @@ def build_query(
             f" LEFT JOIN cal c0 ON c0.day = {_date('s.received_at', types)}"
             " LEFT JOIN wdays w0 ON w0.k = c0.work_index + CAST(s.statutory_days AS BIGINT)"
         )
-    cols = "".join(f"s.{k} AS {k}, " for k in keys)
     base = (
-        f"SELECT {cols}{_date('s.received_at', types)} AS rd, {due} AS dd, "
-        f"{_date('s.completed_at', types)} AS cd0, CAST(s.status AS VARCHAR) AS status, "
-        f"CAST(s.channel AS VARCHAR) AS channel, {level.replace('online_level', 's.online_level')} AS level, "
-        f"{rating.replace('satisfaction_rating', 's.satisfaction_rating')} AS rating "
+        f"SELECT {raw_keys}{_date('s.received_at', types)} AS rd, {due} AS dd, "
+        f"{_date('s.completed_at', types)} AS cd0, s.status AS status, "
+        f"s.channel AS channel, {level} AS level, {rating} AS rating "
         f"FROM {src} AS s{joins}"
     )
     if as_of is not None:
         day = f"DATE {_quote(as_of.date().isoformat())}"
         cd = f"CASE WHEN cd0 <= {day} THEN cd0 END"
         where = f"WHERE rd <= {day}"
-        due_ok = f" AND dd < {day}"
+        due_key, due_ok = f", coalesce(b.dd < {day}, false) AS due_ok", " AND due_ok"
         horizon = str(int(period_index(pd.Series([as_of]), freq).iloc[0]))
     else:
-        cd, where, due_ok = "cd0", "", ""
+        cd, where, due_key, due_ok = "cd0", "", "", ""
         horizon = "(SELECT max(p) FROM (SELECT max(period_idx) AS p FROM recv UNION ALL SELECT max(period_idx) FROM res))"
+    # period indices come with the calendar join; dates outside the calendar fall back to
+    # arithmetic (COALESCE only evaluates it for the rows the join left NULL)
+    rp = f"coalesce(c1.p, {period_index_sql('b.rd', freq)})"
+    cp = f"coalesce(c2.p, {period_index_sql('b.cd', freq)})"
+    op = f"coalesce(c3.pn, {period_index_sql('b.dd + 1', freq)})"
     partition = f"PARTITION BY {', '.join(keys)} " if keys else ""
     using = ", ".join(keys + ["period_idx"])
     group = f"GROUP BY {key_list}period_idx"
     return f"""
 WITH b AS (
-    SELECT {key_select}rd, dd, {cd} AS cd, status, channel, level, rating
+    SELECT {key_list}rd, dd, {cd} AS cd, status, channel, level, rating
     FROM ({base}) {where}
-), d AS (
-    SELECT *, {period_index_sql('rd', freq)} AS rp, {period_index_sql('cd', freq)} AS cp,
-           {period_index_sql('dd + 1', freq)} AS op
+), g0 AS (
+    SELECT {key_list}{rp} AS rp, {cp} AS cp, {op} AS op, status, channel, level, rating,
+        b.cd <= b.dd AS ontime, c2.work_index - c1.work_index AS wd{due_key}, count(*) AS n
     FROM b
+    LEFT JOIN cal c1 ON c1.day = b.rd
+    LEFT JOIN cal c2 ON c2.day = b.cd
+    LEFT JOIN cal c3 ON c3.day = b.dd
+    GROUP BY ALL
+), g AS (
+    SELECT {key_select}rp, cp, op, CAST(status AS VARCHAR) AS status,
+        CAST(channel AS VARCHAR) AS channel, CAST(level AS VARCHAR) AS level,
+        CAST(rating AS DOUBLE) AS rating, coalesce(ontime, false) AS ontime, wd{', due_ok' if due_key else ''}, n
+    FROM g0
 ), recv AS (
     SELECT {key_list}rp AS period_idx,
-        count(*) AS received,
-        count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn,
-        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online') AS received_online,
-        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online' AND level = 'full')
-            AS received_online_full,
-        count(*) FILTER (WHERE status <> 'withdrawn' AND channel = 'online' AND level = 'partial')
-            AS received_online_partial
-    FROM d {group}
+        sum(n) AS received,
+        coalesce(sum(n) FILTER (WHERE status = 'withdrawn'), 0) AS withdrawn,
+        coalesce(sum(n) FILTER (WHERE status <> 'withdrawn' AND channel = 'online'), 0)
+            AS received_online,
+        coalesce(sum(n) FILTER (WHERE status <> 'withdrawn' AND channel = 'online'
+                                AND level = 'full'), 0) AS received_online_full,
+        coalesce(sum(n) FILTER (WHERE status <> 'withdrawn' AND channel = 'online'
+                                AND level = 'partial'), 0) AS received_online_partial
+    FROM g {group}
 ), res AS (
     SELECT {key_list}cp AS period_idx,
-        count(*) FILTER (WHERE status = 'completed') AS resolved,
-        count(*) FILTER (WHERE status = 'completed' AND cd <= dd) AS resolved_on_time,
-        count(*) FILTER (WHERE status IN ('completed', 'returned') AND rating IS NOT NULL) AS rated,
-        count(*) FILTER (WHERE status IN ('completed', 'returned') AND rating >= 4) AS satisfied,
-        quantile_cont(c2.work_index - c1.work_index, 0.5) FILTER (WHERE status = 'completed')
-            AS median_working_days,
-        count(*) FILTER (WHERE status IN ('completed', 'pending') AND op < cp) AS od_end
-    FROM d LEFT JOIN cal c1 ON c1.day = d.rd LEFT JOIN cal c2 ON c2.day = d.cd
-    WHERE cd IS NOT NULL {group}
+        coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) AS resolved,
+        coalesce(sum(n) FILTER (WHERE status = 'completed' AND ontime), 0) AS resolved_on_time,
+        coalesce(sum(n) FILTER (WHERE status IN ('completed', 'returned')
+                                AND rating IS NOT NULL), 0) AS rated,
+        coalesce(sum(n) FILTER (WHERE status IN ('completed', 'returned') AND rating >= 4), 0)
+            AS satisfied,
+        coalesce(sum(n) FILTER (WHERE status IN ('completed', 'pending') AND op < cp), 0)
+            AS od_end
+    FROM g WHERE cp IS NOT NULL {group}
+), hist AS (
+    SELECT {key_list}cp AS period_idx, wd, sum(n) AS n
+    FROM g WHERE status = 'completed' AND cp IS NOT NULL AND wd IS NOT NULL
+    GROUP BY {key_list}cp, wd
+), tot AS (
+    SELECT {key_list}period_idx, sum(n) AS total FROM hist {group}
+), cum AS (
+    SELECT *, sum(n) OVER (PARTITION BY {key_list}period_idx ORDER BY wd
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+    FROM hist JOIN tot USING ({using})
+), med AS (
+    -- exact median of integer day counts: mean of the values at positions
+    -- (total + 1) // 2 and total // 2 + 1 of the sorted sample (= quantile_cont(wd, 0.5))
+    SELECT {key_list}period_idx,
+        (CAST(min(wd) FILTER (WHERE upto >= (total + 1) // 2) AS DOUBLE)
+         + CAST(min(wd) FILTER (WHERE upto >= total // 2 + 1) AS DOUBLE)) / 2
+            AS median_working_days
+    FROM cum {group}
 ), ods AS (
-    SELECT {key_list}op AS period_idx, count(*) AS od_start
-    FROM d
-    WHERE status IN ('completed', 'pending') AND op IS NOT NULL AND (cp IS NULL OR op < cp){due_ok}
+    SELECT {key_list}op AS period_idx, sum(n) AS od_start
+    FROM g
+    WHERE status IN ('completed', 'pending') AND op IS NOT NULL
+      AND (cp IS NULL OR op < cp){due_ok}
     {group}
 ), firsts AS (
     SELECT {key_list}min(period_idx) AS p0 FROM recv {'GROUP BY ' + ', '.join(keys) if keys else ''}
@@ -212,6 +254,7 @@ SELECT {key_list}period_idx,
 FROM grid
 LEFT JOIN recv USING ({using})
 LEFT JOIN res USING ({using})
+LEFT JOIN med USING ({using})
 LEFT JOIN ods USING ({using})
 ORDER BY {key_list}period_idx
 """
@@ -244,10 +287,13 @@ def aggregate_counts_duckdb(
             if col not in columns:
                 raise SchemaError(None, f"missing required column {col!r}", column=col)
         table = cal.table()
+        table["p"] = period_index(table["date"], freq).astype("int64")
+        table["pn"] = period_index(table["date"] + pd.Timedelta(days=1), freq).astype("int64")
         con.register("cal_input", table)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE cal AS "
-            "SELECT CAST(date AS DATE) AS day, work_index FROM cal_input"
+            "SELECT CAST(date AS DATE) AS day, work_index, "
+            "p, pn FROM cal_input"
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE wdays AS "
