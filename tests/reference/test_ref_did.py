@@ -35,7 +35,7 @@ REF = yaml.safe_load((Path(__file__).parent / "did_mpdta.yaml").read_text(encodi
 
 @pytest.fixture(scope="module")
 def mpdta() -> pd.DataFrame:
-    moderndid = pytest.importorskip("moderndid")
+    import moderndid  # pinned dependency: a missing one must fail, not skip
     return moderndid.load_mpdta().to_pandas()
 
 
@@ -97,7 +97,7 @@ def test_aggregations_match_moderndid(cs, kind):
 
 
 def _moderndid(mpdta, **kwargs):
-    moderndid = pytest.importorskip("moderndid")
+    import moderndid  # pinned dependency: a missing one must fail, not skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = moderndid.att_gt(
@@ -144,7 +144,7 @@ def test_sun_abraham_matches_pyfixest_saturated_event_study(mpdta):
     Same saturated regression (cohort × relative-period dummies, reference −1, unit and
     year fixed effects, CR1 by county) and the same cohort-share weights per event time.
     """
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf  # pinned dependency: a missing one must fail, not skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = pf.event_study(mpdta, yname="lemp", idname="countyreal", tname="year", gname="first.treat",

