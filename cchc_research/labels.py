@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from cchc_research.errors import CCHCError
 
-__all__ = ["LANGS", "label", "indicator_label", "check_lang", "SIMULATED"]
+__all__ = ["LANGS", "label", "indicator_label", "check_lang", "translate", "SIMULATED"]
 
 LANGS = ("vi", "en")
 
@@ -69,6 +69,41 @@ def label(key: str, lang: str = "vi") -> str:
         vi, en = _LABELS[key]
         return vi if lang == "vi" else en
     return indicator_label(key, lang)
+
+
+def translate(table: dict[str, tuple[str, str]], key: str, lang: str = "vi", *, fallback: bool = True,
+              **fmt) -> str:
+    """Look ``key`` up in a module's own ``{key: (vi, en)}`` table, then (optionally) in :func:`label`.
+
+    Analysis modules keep their notebook-specific wording in such tables and expose a one-line
+    ``text``/``label`` function built on this one.
+
+    Parameters
+    ----------
+    table : dict of str to (str, str)
+        Vietnamese and English wording by key; entries may hold ``str.format`` fields.
+    key : str
+    lang : {"vi", "en"}
+    fallback : bool
+        Fall back to the project-wide labels (and the catalog names) for keys not in ``table``;
+        otherwise an unknown key raises :class:`CCHCError`.
+    **fmt
+        Values for the format fields of the entry.
+
+    Examples
+    --------
+    >>> translate({"title": ("Tỷ lệ {x}", "Rate {x}")}, "title", "en", x="A")
+    'Rate A'
+    >>> translate({}, "source", "vi")
+    'Nguồn'
+    """
+    check_lang(lang)
+    if key in table:
+        text = table[key][0 if lang == "vi" else 1]
+        return text.format(**fmt) if fmt else text
+    if not fallback:
+        raise CCHCError(f"no label {key!r} in this table")
+    return label(key, lang)
 
 
 def indicator_label(code: str, lang: str = "vi") -> str:

@@ -56,7 +56,7 @@ def calib_world():
 
 # ----------------------------------------------------------------------------- determinism
 def test_same_seed_byte_identical_files(disk_world, tmp_path):
-    again = simulate_dossiers(30_000, seed=SEED, out_dir=tmp_path, chunk_rows=8_000)
+    simulate_dossiers(30_000, seed=SEED, out_dir=tmp_path, chunk_rows=8_000)
     first = sorted(p.name for p in disk_world.out_dir.iterdir())
     second = sorted(p.name for p in tmp_path.iterdir())
     assert first == second

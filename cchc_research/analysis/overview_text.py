@@ -52,9 +52,6 @@ def text(key: str, lang: str = "vi") -> str:
     >>> text("family", "en")
     'Indicator family'
     """
-    from cchc_research.labels import check_lang, label
+    from cchc_research.labels import translate
 
-    check_lang(lang)
-    if key in _TEXT:
-        return _TEXT[key][0 if lang == "vi" else 1]
-    return label(key, lang)
+    return translate(_TEXT, key, lang)

@@ -337,10 +337,6 @@ def label(key: str, lang: str = "vi", **fmt) -> str:
     >>> label("full_sample", "en")
     'Full sample'
     """
-    from cchc_research.labels import check_lang, label as base_label
+    from cchc_research.labels import translate
 
-    check_lang(lang)
-    if key not in LABELS:
-        return base_label(key, lang)
-    text = LABELS[key][0 if lang == "vi" else 1]
-    return text.format(**fmt) if fmt else text
+    return translate(LABELS, key, lang, **fmt)

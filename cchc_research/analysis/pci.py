@@ -363,10 +363,6 @@ def label(key: str, lang: str = "vi", **fmt) -> str:
     >>> label("pci_web_score_z", "en")
     'Provincial website score (standardised within year)'
     """
-    from cchc_research.labels import check_lang, label as base_label
+    from cchc_research.labels import translate
 
-    check_lang(lang)
-    if key not in LABELS:
-        return base_label(key, lang)
-    text = LABELS[key][0 if lang == "vi" else 1]
-    return text.format(**fmt) if fmt else text
+    return translate(LABELS, key, lang, **fmt)

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cchc_research.errors import CCHCError
-from cchc_research.labels import SIMULATED, check_lang
+from cchc_research.labels import SIMULATED, check_lang, translate
 
 if TYPE_CHECKING:  # pragma: no cover
     from cchc_research.analysis.rollout import RolloutData, RolloutEstimates
@@ -135,11 +134,7 @@ def text(key: str, lang: str = "vi") -> str:
     >>> text("sun_abraham", "en")
     'Sun–Abraham (last-treated cohort as control)'
     """
-    check_lang(lang)
-    if key not in _TEXT:
-        raise CCHCError(f"no label {key!r} in cchc_research.analysis.rollout_report")
-    vi, en = _TEXT[key]
-    return vi if lang == "vi" else en
+    return translate(_TEXT, key, lang, fallback=False)
 
 
 def number(n: int, lang: str = "vi") -> str:

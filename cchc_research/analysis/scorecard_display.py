@@ -132,12 +132,9 @@ def text(key: str, lang: str = "vi") -> str:
     >>> text("benchmark", "en"), text("status", "vi")
     ('Benchmark (HCMC target)', 'Tình trạng')
     """
-    from cchc_research.labels import check_lang, label
+    from cchc_research.labels import translate
 
-    check_lang(lang)
-    if key in _TEXT:
-        return _TEXT[key][0 if lang == "vi" else 1]
-    return label(key, lang)
+    return translate(_TEXT, key, lang)
 
 
 def format_value(value: float, unit: str, lang: str = "vi", comparison: str | None = None) -> str:
