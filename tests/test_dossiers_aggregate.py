@@ -291,3 +291,40 @@ def test_empty_input_and_as_of_before_data(dossiers):
         b = aggregate(frame, as_of=as_of, engine="pandas")
         assert a.empty
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("freq", ["month", "quarter", "half", "year"])
+def test_engines_identical_outside_the_working_day_calendar(freq):
+    """Dates beyond the 1990–2050 calendar table take the arithmetic fallback in both engines."""
+    frame = random_dossiers(400, 7)
+    shift = {0: pd.DateOffset(years=-35), 1: pd.DateOffset(years=27)}  # 1988–89 and 2050–51
+    part = np.arange(len(frame)) % 3
+    for k, offset in shift.items():
+        rows = part == k
+        for col in ("received_at", "due_at", "completed_at"):
+            frame.loc[rows, col] = frame.loc[rows, col] + offset
+    for as_of in (None, "2051-03-31"):
+        a = aggregate(frame, freq=freq, as_of=as_of, engine="duckdb", threads=1)
+        b = aggregate(frame, freq=freq, as_of=as_of, engine="pandas")
+        pd.testing.assert_frame_equal(a, b)
+    assert {"1988", "2050"} <= {p[:4] for p in a["period"]}
+
+
+def test_engines_identical_with_zero_statutory_days_outside_the_calendar():
+    frame = pd.DataFrame(
+        {
+            "unit": ["760", "760", "761"],
+            "channel": ["direct", "online", "direct"],
+            "received_at": pd.to_datetime(["1989-12-30 09:00", "2051-01-03 10:00", "2024-03-01 08:00"]),
+            "completed_at": pd.to_datetime(["1990-01-02 10:00", "2051-01-03 16:00", "2024-03-01 09:00"]),
+            "status": ["completed", "completed", "completed"],
+            "statutory_days": [0, 0, 0],  # due on the day of receipt
+        }
+    )
+    a = aggregate(frame, freq="year", engine="duckdb", threads=1)
+    b = aggregate(frame, freq="year", engine="pandas")
+    pd.testing.assert_frame_equal(a, b)
+    late_1990 = _row(a, "760", "1990")
+    on_time_2051 = _row(a, "760", "2051")
+    assert (int(late_1990["resolved"]), int(late_1990["resolved_late"])) == (1, 1)
+    assert int(on_time_2051["resolved_on_time"]) == 1

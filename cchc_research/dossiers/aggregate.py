@@ -1,7 +1,7 @@
 """Dossiers → unit × period panel with the official definitions (see the package docs).
 
 :func:`aggregate` has two engines that give identical tables: ``"duckdb"`` (default; reads
-Parquet/CSV directly, out of core, one scan of the input feeding a handful of GROUP BYs)
+Parquet/CSV directly, out of core, one scan of the input feeding one hash aggregation)
 and ``"pandas"`` (in memory, for small data and as a cross-check). Both produce, per group
 and period, the *counts* (and the median); the shares are computed from the counts by one
 shared function, and the period labels by :func:`~cchc_research.dossiers.periods.period_frame`.

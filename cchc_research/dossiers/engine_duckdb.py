@@ -1,12 +1,19 @@
 """The DuckDB engine of :func:`cchc_research.dossiers.aggregate.aggregate` (out of core).
 
-The input (a DataFrame, or Parquet/CSV files read by DuckDB directly) is projected once
-into per-dossier dates and period indices, then three GROUP BYs produce the counts by
-period of receipt, by period of completion and by period in which a dossier becomes
-overdue; a window sum over the group's periods turns overdue starts and ends into the
-overdue-pending stock. The working-day calendar is a small table joined on dates
-(:meth:`~cchc_research.dossiers.workdays.WorkCalendar.table`), the same table the pandas
-engine looks dates up in. No Python runs per row.
+The input (a DataFrame, or Parquet/CSV files read by DuckDB directly, only the needed
+columns) is scanned once. Each dossier's dates are cast to DATE once and looked up in a
+small calendar table (:func:`register_calendar`, built from
+:meth:`~cchc_research.dossiers.workdays.WorkCalendar.table`, the table the pandas engine
+looks dates up in) that carries both the working-day index and the period index, so one
+join per date gives both; the overdue period of the due date is read off the receipt
+date's calendar row. A single hash aggregation then counts dossiers per group × receipt
+period × completion period × overdue period × class (status, channel, online level,
+satisfied, on time) × working days taken, about a million rows for 10M dossiers. Every
+output column is a filtered sum over that table: counts by period of receipt, by period of
+completion and by overdue period (a window sum turns overdue starts and ends into the
+overdue-pending stock), and the exact median of the integer working-day counts from their
+histogram (cumulative counts), which equals ``quantile_cont(wd, 0.5)`` and the pandas
+median. No Python runs per row.
 """
 
 from __future__ import annotations
@@ -18,11 +25,14 @@ import duckdb
 import pandas as pd
 
 from cchc_research.dossiers.aggregate import _kind, expand_paths
-from cchc_research.dossiers.periods import period_index, period_index_sql
+from cchc_research.dossiers.periods import period_frame, period_index, period_index_sql
 from cchc_research.dossiers.workdays import WorkCalendar
 from cchc_research.errors import SchemaError
 
-__all__ = ["aggregate_counts_duckdb", "connect", "source_sql", "build_query", "run_query"]
+__all__ = [
+    "aggregate_counts_duckdb", "connect", "source_sql", "build_query", "register_calendar",
+    "run_query",
+]
 
 
 def _quote(text: str) -> str:
@@ -116,6 +126,50 @@ def _date(col: str, types: dict[str, str] | None = None) -> str:
     return f"CAST(TRY_CAST({col} AS TIMESTAMP) AS DATE)"
 
 
+def register_calendar(con: duckdb.DuckDBPyConnection, cal: WorkCalendar, freq: str) -> None:
+    """Create the temporary calendar tables the aggregation query joins.
+
+    ``cal`` has one row per day of the calendar: ``day`` (DATE), ``work_index``, the period
+    index ``p`` of ``day`` for ``freq``, the first day ``ps`` of that period and the last
+    days ``pe0``, ``pe1``, ``pe2`` of that period and of the next two. ``wdays`` maps the
+    ``work_index`` ``k`` of each working day to its ``day`` (due dates from statutory days).
+
+    Parameters
+    ----------
+    con : DuckDBPyConnection
+    cal : WorkCalendar
+    freq : {"month", "quarter", "half", "year"}
+
+    Examples
+    --------
+    >>> from cchc_research.dossiers.workdays import DEFAULT_CALENDAR
+    >>> con = connect()
+    >>> register_calendar(con, DEFAULT_CALENDAR, "quarter")
+    >>> con.execute("SELECT p, ps, pe0, pe1 FROM cal WHERE day = DATE '2024-02-14'").fetchone()
+    (8096, datetime.date(2024, 1, 1), datetime.date(2024, 3, 31), datetime.date(2024, 6, 30))
+    >>> con.close()
+    """
+    table = cal.table()
+    table["p"] = period_index(table["date"], freq).astype("int64")
+    bounds = period_frame(range(int(table["p"].min()), int(table["p"].max()) + 3), freq)
+    bounds = bounds.set_index("period_idx")
+    table["ps"] = table["p"].map(bounds["period_start"])
+    for k in range(3):
+        table[f"pe{k}"] = (table["p"] + k).map(bounds["period_end"])
+    con.register("cal_input", table)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cal AS "
+        "SELECT CAST(date AS DATE) AS day, work_index, p, CAST(ps AS DATE) AS ps, "
+        "CAST(pe0 AS DATE) AS pe0, CAST(pe1 AS DATE) AS pe1, CAST(pe2 AS DATE) AS pe2 "
+        "FROM cal_input"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE wdays AS "
+        "SELECT CAST(date AS DATE) AS day, work_index AS k FROM cal_input WHERE is_working"
+    )
+    con.unregister("cal_input")
+
+
 def build_query(
     columns: "Sequence[str] | dict[str, str]",
     src: str,
@@ -123,19 +177,34 @@ def build_query(
     by: Sequence[str],
     as_of: pd.Timestamp | None,
 ) -> str:
-    """The aggregation SQL.
+    """The aggregation SQL for :func:`aggregate_counts_duckdb`.
 
-    Expects a ``cal`` table (``day`` DATE, ``work_index``, ``p`` = period index of ``day``
-    and ``pn`` = period index of the next day, for ``freq``; see :func:`calendar_sql_table`)
-    and ``wdays`` (``day`` DATE, ``k`` = work_index of working days). ``columns`` may map
-    column names to DuckDB types, so that temporal columns are cast without parsing.
+    Parameters
+    ----------
+    columns : sequence of str or dict
+        Input column names, or names mapped to DuckDB types (temporal columns are then
+        cast without parsing).
+    src : str
+        FROM-clause expression of the input (:func:`source_sql`).
+    freq : {"month", "quarter", "half", "year"}
+    by : sequence of str
+        Grouping columns.
+    as_of : Timestamp or None
+        Snapshot day.
 
-    One scan of the input joins each date to ``cal`` once (working-day index and period
-    index together) and feeds a single hash aggregation with two grouping sets: a fine
-    count per group × receipt period × completion period × overdue period × dossier class,
-    and a histogram of working days per group × completion period (integer day counts,
-    from which the exact median is read off the cumulative counts). Everything after that
-    works on these few hundred thousand rows.
+    Returns
+    -------
+    str
+        A query over ``src`` and the tables made by :func:`register_calendar`
+        (``cal``: ``day``, ``work_index``, ``p``, ``ps``, ``pe0``, ``pe1``, ``pe2``;
+        ``wdays``: ``day``, ``k``) returning the counts per group × ``period_idx``.
+
+    Examples
+    --------
+    >>> sql = build_query(["unit", "received_at", "due_at", "completed_at", "status",
+    ...                    "channel"], "t", "month", ["unit"], None)
+    >>> sql.count("LEFT JOIN cal ")   # one calendar join per date looked up
+    2
     """
     types = dict(columns) if isinstance(columns, dict) else {c: "" for c in columns}
     na = "chr(31) || '<missing>' || chr(31)"
@@ -144,12 +213,17 @@ def build_query(
     key_list = "".join(f"{k}, " for k in keys)
     key_select = "".join(f"coalesce(CAST({k} AS VARCHAR), {na}) AS {k}, " for k in keys)
     level = "s.online_level" if "online_level" in columns else "CAST(NULL AS VARCHAR)"
-    rating = "s.satisfaction_rating" if "satisfaction_rating" in columns else "CAST(NULL AS DOUBLE)"
+    rating = (
+        "CAST(s.satisfaction_rating AS DOUBLE)" if "satisfaction_rating" in columns
+        else "CAST(NULL AS DOUBLE)"
+    )
     joins = ""
     if "due_at" in columns:
         due = _date("s.due_at", types)
     else:
-        due = "CASE WHEN s.statutory_days = 0 THEN c0.day ELSE w0.day END"
+        # n = 0 keeps the receipt date even outside the calendar (as the pandas engine does)
+        received = _date("s.received_at", types)
+        due = f"CASE WHEN s.statutory_days = 0 THEN {received} ELSE w0.day END"
         joins = (
             f" LEFT JOIN cal c0 ON c0.day = {_date('s.received_at', types)}"
             " LEFT JOIN wdays w0 ON w0.k = c0.work_index + CAST(s.statutory_days AS BIGINT)"
@@ -168,12 +242,22 @@ def build_query(
         horizon = str(int(period_index(pd.Series([as_of]), freq).iloc[0]))
     else:
         cd, where, due_key, due_ok = "cd0", "", "", ""
-        horizon = "(SELECT max(p) FROM (SELECT max(period_idx) AS p FROM recv UNION ALL SELECT max(period_idx) FROM res))"
+        horizon = (
+            "(SELECT max(p) FROM (SELECT max(period_idx) AS p FROM recv "
+            "UNION ALL SELECT max(period_idx) FROM res))"
+        )
     # period indices come with the calendar join; dates outside the calendar fall back to
-    # arithmetic (COALESCE only evaluates it for the rows the join left NULL)
+    # the arithmetic definition (periods.period_index_sql)
     rp = f"coalesce(c1.p, {period_index_sql('b.rd', freq)})"
     cp = f"coalesce(c2.p, {period_index_sql('b.cd', freq)})"
-    op = f"coalesce(c3.pn, {period_index_sql('b.dd + 1', freq)})"
+    # the overdue period (that of the day after the due date) from the receipt date's row:
+    # its period or one of the next two; other cases (and dates outside the calendar) by
+    # arithmetic. ``dd + 1 > pe0`` <=> ``dd >= pe0`` etc.
+    op = (
+        "CASE WHEN b.dd >= c1.ps - 1 AND b.dd < c1.pe2 "
+        "THEN c1.p + CAST(b.dd >= c1.pe0 AS BIGINT) + CAST(b.dd >= c1.pe1 AS BIGINT) "
+        f"ELSE {period_index_sql('b.dd + 1', freq)} END"
+    )
     partition = f"PARTITION BY {', '.join(keys)} " if keys else ""
     using = ", ".join(keys + ["period_idx"])
     group = f"GROUP BY {key_list}period_idx"
@@ -182,17 +266,17 @@ WITH b AS (
     SELECT {key_list}rd, dd, {cd} AS cd, status, channel, level, rating
     FROM ({base}) {where}
 ), g0 AS (
-    SELECT {key_list}{rp} AS rp, {cp} AS cp, {op} AS op, status, channel, level, rating,
-        b.cd <= b.dd AS ontime, c2.work_index - c1.work_index AS wd{due_key}, count(*) AS n
+    SELECT {key_list}{rp} AS rp, {cp} AS cp, {op} AS op, status, channel, level,
+        rating >= 4 AS sat, b.cd <= b.dd AS ontime,
+        c2.work_index - c1.work_index AS wd{due_key}, count(*) AS n
     FROM b
     LEFT JOIN cal c1 ON c1.day = b.rd
     LEFT JOIN cal c2 ON c2.day = b.cd
-    LEFT JOIN cal c3 ON c3.day = b.dd
     GROUP BY ALL
 ), g AS (
     SELECT {key_select}rp, cp, op, CAST(status AS VARCHAR) AS status,
         CAST(channel AS VARCHAR) AS channel, CAST(level AS VARCHAR) AS level,
-        CAST(rating AS DOUBLE) AS rating, coalesce(ontime, false) AS ontime, wd{', due_ok' if due_key else ''}, n
+        sat, coalesce(ontime, false) AS ontime, wd{', due_ok' if due_key else ''}, n
     FROM g0
 ), recv AS (
     SELECT {key_list}rp AS period_idx,
@@ -210,8 +294,8 @@ WITH b AS (
         coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) AS resolved,
         coalesce(sum(n) FILTER (WHERE status = 'completed' AND ontime), 0) AS resolved_on_time,
         coalesce(sum(n) FILTER (WHERE status IN ('completed', 'returned')
-                                AND rating IS NOT NULL), 0) AS rated,
-        coalesce(sum(n) FILTER (WHERE status IN ('completed', 'returned') AND rating >= 4), 0)
+                                AND sat IS NOT NULL), 0) AS rated,
+        coalesce(sum(n) FILTER (WHERE status IN ('completed', 'returned') AND sat), 0)
             AS satisfied,
         coalesce(sum(n) FILTER (WHERE status IN ('completed', 'pending') AND op < cp), 0)
             AS od_end
@@ -286,20 +370,7 @@ def aggregate_counts_duckdb(
         for col in needed:
             if col not in columns:
                 raise SchemaError(None, f"missing required column {col!r}", column=col)
-        table = cal.table()
-        table["p"] = period_index(table["date"], freq).astype("int64")
-        table["pn"] = period_index(table["date"] + pd.Timedelta(days=1), freq).astype("int64")
-        con.register("cal_input", table)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE cal AS "
-            "SELECT CAST(date AS DATE) AS day, work_index, "
-            "p, pn FROM cal_input"
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE wdays AS "
-            "SELECT CAST(date AS DATE) AS day, work_index AS k FROM cal_input WHERE is_working"
-        )
-        con.unregister("cal_input")
+        register_calendar(con, cal, freq)
         query = build_query(columns, src, freq, by, as_of)
         out = run_query(con, query, progress=progress, description="aggregate")
     finally:
