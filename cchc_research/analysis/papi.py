@@ -25,15 +25,14 @@ here use dimension scores only.
 
 Examples
 --------
->>> import numpy as np, pandas as pd
->>> from cchc_research.analysis.papi import select_panel
->>> panel = pd.DataFrame({"geo_code": ["01", "01", "79", "79"], "geo_name": ["Hà Nội"] * 2 + ["TP HCM"] * 2,
-...                       "year": [2018, 2019, 2018, 2019], "x": [1.0, 2.0, np.nan, 3.0]})
->>> sel = select_panel(panel, ["x"], 2018, 2019, units=["01", "79"])
->>> sel.n_used, sel.n_dropped
-(3, 1)
->>> sel.dropped[["geo_code", "year", "reason"]].to_dict("records")
-[{'geo_code': '79', 'year': 2018, 'reason': 'missing: x'}]
+>>> from cchc_research.analysis.papi import DIMENSIONS, D5_SUBDIMENSIONS
+>>> DIMENSIONS[4], DIMENSIONS[7]
+('papi_d5_public_admin_procedures', 'papi_d8_e_governance')
+>>> len(D5_SUBDIMENSIONS)
+4
+
+The panel-selection and bootstrap building blocks (``select_panel``, ``fit_twfe_bootstrap``)
+live in :mod:`cchc_research.analysis.fe_panel` and are re-exported here.
 """
 
 from __future__ import annotations
