@@ -105,6 +105,25 @@ class _Sheet:
                     raise SourceError(value, f"stale sheet refused: header says 'PCI {m.group(1)}' in the PCI "
                                       f"{self.year} file", file=self.file, row=r, column=col_letter(idx))
 
+    def candidate_rows(self):
+        """Yield ``(sheet_row, values)`` of candidate province rows from the first data row on.
+
+        Empty rows are skipped; every other row is counted as read, and non-province rows
+        (ranks, column maxima, repeated headers …) are rejected here with their reason.
+        """
+        for r in range(self.layout["first_data_row"], len(self.rows) + 1):
+            row = self.rows[r - 1]
+            if all(is_blank(v) for v in row):
+                continue
+            self.out["rows_read"] += 1
+            reason = self.row_kind(row)
+            if reason:
+                label = next((v for v in row if isinstance(v, str) and v.strip()), None)
+                self.reject(SchemaError(label, reason, file=self.file, row=r,
+                                        column=col_letter(self.layout["label_col"])))
+                continue
+            yield r, row
+
     def row_kind(self, row: list[Any]) -> str | None:
         """Reason for rejecting a whole non-province row, or None for a candidate province row."""
         label = norm_text(self.cell(row, self.layout["label_col"]))
@@ -155,16 +174,7 @@ def _read_summary(raw_dir: Path, year: int, layout: dict[str, Any], out: dict[st
             raise SourceError(found, f"expected header containing {expected!r} for {code}, found {found!r}",
                               file=sh.file, row=layout["header_rows"][-1], column=col_letter(idx))
         headers[idx] = found
-    for r in range(layout["first_data_row"], len(sh.rows) + 1):
-        row = sh.rows[r - 1]
-        if all(is_blank(v) for v in row):
-            continue
-        out["rows_read"] += 1
-        reason = sh.row_kind(row)
-        if reason:
-            label = next((v for v in row if isinstance(v, str) and v.strip()), None)
-            sh.reject(SchemaError(label, reason, file=sh.file, row=r, column=col_letter(layout["label_col"])))
-            continue
+    for r, row in sh.candidate_rows():
         row_place = None
         if layout["kind"] == "aligned":
             try:
@@ -209,16 +219,7 @@ def _read_indicators(raw_dir: Path, year: int, layout: dict[str, Any], out: dict
     if missing:
         raise SourceError(missing, f"missing variable code(s) {missing} in row {code_row}; found "
                           f"{[f for f in found if f]}", file=sh.file, row=code_row)
-    for r in range(layout["first_data_row"], len(sh.rows) + 1):
-        row = sh.rows[r - 1]
-        if all(is_blank(v) for v in row):
-            continue
-        out["rows_read"] += 1
-        reason = sh.row_kind(row)
-        if reason:
-            label = next((v for v in row if isinstance(v, str) and v.strip()), None)
-            sh.reject(SchemaError(label, reason, file=sh.file, row=r, column=col_letter(layout["label_col"])))
-            continue
+    for r, row in sh.candidate_rows():
         try:
             place = sh.place(sh.cell(row, layout["province_col"]), r, layout["province_col"], None)
         except DataError as err:
