@@ -32,14 +32,21 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_research import __version__, config
+from cchc_research.dictionary import write_data_dictionary
 from cchc_research.errors import SchemaError
 from cchc_research.schemas import indicator_schema, province_year_schema, validate_frame
-from cchc_research.sources.base import REJECT_COLUMNS, SourceResult, conform, empty_rejects
+from cchc_research.sources.base import (
+    REJECT_COLUMNS,
+    SourceResult,
+    conform,
+    empty_rejects,
+    province_year_panel,
+)
+from cchc_research.sources.consistency import run_all_checks
+from cchc_research.sources.crosscheck import cross_source_conflicts
+from cchc_research.sources.manifest import verify_raw
 
 __all__ = ["READERS", "Reader", "BuildReport", "build", "province_year_panel", "sha256_file"]
-
-RELIABILITY_RANK = {"high": 0, "medium-high": 1, "medium": 2, "low": 3, "simulated": 4}
-
 
 @dataclass(frozen=True)
 class Reader:
@@ -64,6 +71,7 @@ READERS: tuple[Reader, ...] = (
     Reader("news_figures", "cchc_research.sources.news:read_news_figures"),
     Reader("papi", "cchc_research.sources.papi:read_papi"),
     Reader("pci", "cchc_research.sources.pci:read_pci"),
+    Reader("pci_pages", "cchc_research.sources.pci_pages:read_pci_pages"),
 )
 
 
@@ -95,43 +103,6 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 def _sort_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["indicator", "geo_code", "period_start", "period_end", "comparison", "source_id", "source_file", "raw_row"]
     return frame.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
-
-
-def province_year_panel(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Wide province × year panel from the long table.
-
-    Keeps province-level, calendar-year, ``==`` values. Where several sources give a value for
-    the same indicator, province and year, the row flagged ``preferred`` wins, then the more
-    reliable source, then the first source id alphabetically (the choice is recorded in
-    ``source_ids``, and the long table keeps every value).
-    """
-    d = indicators[
-        (indicators["geo_level"] == "province")
-        & (indicators["comparison"] == "==")
-        & indicators["period"].str.fullmatch(r"\d{4}")
-    ].copy()
-    if d.empty:
-        return pd.DataFrame(columns=["geo_code", "geo_name", "year", "source_ids"])
-    d["year"] = d["period"].astype(int)
-    flags = d["flags"].fillna("")
-    d["_pref"] = (~flags.str.contains("preferred")).astype(int)
-    d["_rel"] = d["reliability"].map(RELIABILITY_RANK).fillna(9)
-    d = d.sort_values(["indicator", "geo_code", "year", "_pref", "_rel", "source_id", "raw_row"], kind="stable")
-    d = d.drop_duplicates(["indicator", "geo_code", "year"], keep="first")
-    wide = d.pivot(index=["geo_code", "year"], columns="indicator", values="value")
-    wide.columns.name = None
-    names = d.drop_duplicates("geo_code").set_index("geo_code")["geo_name"]
-    src = d.groupby(["geo_code", "year"])["source_id"].agg(lambda s: ";".join(sorted(set(s))))
-    wide = wide.join(src.rename("source_ids")).reset_index()
-    wide.insert(1, "geo_name", wide["geo_code"].map(names).astype("string"))
-    wide["geo_code"] = wide["geo_code"].astype("string")
-    wide["year"] = wide["year"].astype("int64")
-    wide["source_ids"] = wide["source_ids"].astype("string")
-    value_cols = sorted(c for c in wide.columns if c not in {"geo_code", "geo_name", "year", "source_ids"})
-    wide = wide[["geo_code", "geo_name", "year", *value_cols, "source_ids"]]
-    for c in value_cols:
-        wide[c] = wide[c].astype("float64")
-    return wide.sort_values(["geo_code", "year"], kind="stable").reset_index(drop=True)
 
 
 def _run_readers(readers, log) -> tuple[list[tuple[Reader, SourceResult]], pd.DataFrame]:
@@ -179,11 +150,6 @@ def build(*, out_dir: Path | None = None, readers=None, log: Callable[[dict], No
     SourceError
         A raw file is missing, changed since it was recorded, or laid out unexpectedly.
     """
-    from cchc_research.sources.consistency import run_all_checks
-    from cchc_research.sources.crosscheck import cross_source_conflicts
-    from cchc_research.sources.manifest import verify_raw
-    from cchc_research.dictionary import write_data_dictionary
-
     t0 = time.perf_counter()
     readers = READERS if readers is None else readers
     out_dir = Path(out_dir or config.PROCESSED_DIR)

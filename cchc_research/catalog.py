@@ -23,24 +23,35 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from cchc_research.config import RESOURCES_DIR
-from cchc_research.errors import DataError, PeriodError, SchemaError
-from cchc_research.periods import Period, _as_date
+from cchc_research.errors import (
+    CatalogError,
+    DataError,
+    InvalidArgumentError,
+    PeriodError,
+    SchemaError,
+    UnknownIndicatorError,
+)
+from cchc_research.periods import Period, as_date
 
 __all__ = [
     "CATALOG_DIR", "FAMILIES", "UNITS", "POLARITIES", "AGGREGATIONS",
     "CatalogError", "UnknownIndicatorError", "DefinitionEra", "Indicator",
-    "load_catalog", "get_indicator", "catalog_frame", "validate_value",
+    "load_catalog", "get_indicator", "catalog_frame", "validate_value", "aggregations",
+    "OUT_OF_RANGE_FLAG", "range_flags",
 ]
 
 #: Folder holding the catalog YAML files.
@@ -57,19 +68,6 @@ _REQUIRED = ("code", "name_vi", "name_en", "family", "unit", "polarity", "valid_
              "aggregation", "eras")
 _OPTIONAL = ("weight", "complement_of", "parent", "notes", "source", "publisher")
 _ERA_KEYS = ("from", "to", "rule", "legal_basis", "comparable_with_previous")
-
-
-class CatalogError(SchemaError):
-    """A catalog file or entry violates the schema (``row`` = entry number, ``column`` = key)."""
-
-
-class UnknownIndicatorError(DataError):
-    """An indicator code that is not in the catalog; ``suggestions`` lists close matches."""
-
-    def __init__(self, code: Any, suggestions: list[str], **where: Any) -> None:
-        self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(code, f"unknown indicator code{hint}", **where)
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ class Indicator:
                 raise PeriodError(when.label, f"{self.code}: period straddles the definition "
                                   f"change of {last.start.isoformat()}")
             return first
-        day = _as_date(when)
+        day = as_date(when)
         for era in self.eras:
             if era.contains(day):
                 return era
@@ -160,13 +158,21 @@ class Indicator:
         return all(self.eras[i].comparable_with_previous for i in range(ia + 1, ib + 1))
 
     def in_range(self, value: Any) -> bool:
-        """Whether a value lies inside :attr:`valid_range` (NaN and non-numbers do not)."""
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
+        """Whether a value lies inside :attr:`valid_range` (NaN and non-numbers do not).
+
+        Only real numbers count: a boolean or text (even ``"0.5"``) is not a parsed value and
+        is never in range (parse text with :mod:`cchc_research.parsing` first).
+        """
+        if not _is_number(value):
             return False
+        x = float(value)
         lo, hi = self.valid_range
         return not math.isnan(x) and (lo is None or x >= lo) and (hi is None or x <= hi)
+
+
+def _is_number(value: Any) -> bool:
+    """True for a real number (int, float, Decimal, numpy number); False for bool, text, None."""
+    return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, (bool, np.bool_))
 
 
 # ---------------------------------------------------------------------- loading
@@ -389,13 +395,85 @@ def get_indicator(code: str, catalog: dict[str, Indicator] | None = None) -> Ind
     >>> get_indicator("ontime_rate")
     Traceback (most recent call last):
     ...
-    cchc_research.catalog.UnknownIndicatorError: value 'ontime_rate': unknown indicator code; did you mean on_time_rate?
+    cchc_research.errors.UnknownIndicatorError: value 'ontime_rate': unknown indicator code; did you mean on_time_rate?
     """
     cat = _default_catalog() if catalog is None else catalog
     if isinstance(code, str) and code in cat:
         return cat[code]
     close = difflib.get_close_matches(str(code), list(cat), n=3, cutoff=0.75)
     raise UnknownIndicatorError(code, close)
+
+
+def aggregations(catalog: dict[str, Indicator] | None = None) -> dict[str, str]:
+    """The ``aggregation`` of every indicator code (``"sum"``, ``"weighted_mean"``, ``"not_aggregable"``).
+
+    Pass it to :func:`cchc_research.periods.ytd_to_flows` (which sits below the catalog) to
+    let an ``indicator`` column decide whether values are additive counts.
+
+    Examples
+    --------
+    >>> agg = aggregations()
+    >>> agg["dossiers_received"], agg["on_time_rate"]
+    ('sum', 'weighted_mean')
+    """
+    cat = _default_catalog() if catalog is None else catalog
+    return {code: ind.aggregation for code, ind in cat.items()}
+
+
+#: Flag carried in ``flags`` by a processed value outside its indicator's ``valid_range``: the
+#: value is kept as published (never dropped or clipped) and the flag says it is implausible.
+OUT_OF_RANGE_FLAG = "outside_valid_range"
+
+
+def range_flags(value: Any, valid_range: Any) -> list[str]:
+    """``[OUT_OF_RANGE_FLAG]`` when ``value`` lies outside ``valid_range`` (``[lo, hi]``, None = open).
+
+    Readers call it instead of rejecting: a percentage above 100 or a negative count is kept in
+    the processed table with this flag, so it is visible and never silently clipped.
+
+    Parameters
+    ----------
+    value : float
+    valid_range : sequence of (float or None, float or None), or None
+
+    Returns
+    -------
+    list of str
+        Also ``[OUT_OF_RANGE_FLAG]`` for a missing value (None, NaN, ``pd.NA``).
+
+    Raises
+    ------
+    DataError
+        ``value`` is text or a boolean (not a parsed number).
+    InvalidArgumentError
+        ``valid_range`` is not a pair of numbers/None, or its low end is above its high end.
+
+    Examples
+    --------
+    >>> range_flags(1.2, (0.0, 1.0)), range_flags(-3, [0, None]), range_flags(0.5, (0, 1))
+    (['outside_valid_range'], ['outside_valid_range'], [])
+    """
+    if not valid_range:
+        return []
+    try:
+        lo, hi = valid_range
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"valid_range must be a pair [low, high] (None for an open end), got {valid_range!r}"
+        ) from None
+    for bound in (lo, hi):
+        if bound is not None and not _is_number(bound):
+            raise InvalidArgumentError(f"valid_range bounds must be numbers or None, got {valid_range!r}")
+    if lo is not None and hi is not None and lo > hi:
+        raise InvalidArgumentError(f"valid_range {valid_range!r} has its low end above its high end")
+    if value is None or value is pd.NA or value is pd.NaT:
+        return [OUT_OF_RANGE_FLAG]  # missing, like NaN
+    if not _is_number(value):
+        raise DataError(value, "not a number: parse the text first (cchc_research.parsing), "
+                        "then check its range")
+    x = float(value)
+    outside = math.isnan(x) or (lo is not None and x < lo) or (hi is not None and x > hi)
+    return [OUT_OF_RANGE_FLAG] if outside else []
 
 
 def validate_value(code: str, value: Any, *, raise_error: bool = False, file: str | None = None,
@@ -432,6 +510,9 @@ def validate_value(code: str, value: Any, *, raise_error: bool = False, file: st
     """
     ind = get_indicator(code)
     ok = ind.in_range(value)
+    if not ok and raise_error and not _is_number(value):
+        raise SchemaError(value, f"not a number ({type(value).__name__}); {code} needs a parsed "
+                          "number (cchc_research.parsing)", file=file, row=row, column=column)
     if not ok and raise_error:
         lo, hi = ind.valid_range
         raise SchemaError(value, f"outside the valid range [{lo}, {hi}] of {code} ({ind.unit})",

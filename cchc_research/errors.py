@@ -20,14 +20,21 @@ True
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 __all__ = [
     "CCHCError",
+    "InvalidArgumentError",
     "DataError",
     "ParseError",
     "SchemaError",
+    "CatalogError",
+    "UnknownIndicatorError",
     "SourceError",
+    "EncodingError",
+    "EmptyExportError",
+    "UnvalidatedInputError",
     "GeographyError",
     "UnknownGeographyError",
     "PeriodError",
@@ -39,16 +46,40 @@ __all__ = [
     "TooFewClustersError",
     "TreatedUnitNotFoundError",
     "OutcomeRangeError",
+    "PerfectPredictionError",
     "ReportError",
+    "WorkerProcessError",
+    "RunInterrupted",
+    "SimulationError",
+    "TranslationError",
     "CCHCWarning",
     "SingletonWarning",
     "FewClustersWarning",
     "MissingValuesWarning",
+    "AlwaysTreatedWarning",
+    "UnbalancedPanelWarning",
 ]
 
 
 class CCHCError(Exception):
     """Base class of every error raised on purpose by :mod:`cchc_research`."""
+
+
+class InvalidArgumentError(CCHCError, ValueError):
+    """A function was called with an argument it does not accept: unknown option, wrong type,
+    out-of-range number, or an inconsistent combination of arguments.
+
+    This is *the* error for bad arguments across the package (it is also a :class:`ValueError`,
+    so ``except ValueError`` keeps working); errors about data values use :class:`DataError`.
+    The message names the argument, the value given and what is accepted.
+
+    Examples
+    --------
+    >>> raise InvalidArgumentError("lang must be one of ('vi', 'en'), got 'fr'")
+    Traceback (most recent call last):
+    ...
+    cchc_research.errors.InvalidArgumentError: lang must be one of ('vi', 'en'), got 'fr'
+    """
 
 
 class DataError(CCHCError, ValueError):
@@ -128,8 +159,33 @@ class SchemaError(DataError):
     """A table violates its schema (missing column, wrong type, out-of-range value, duplicate key)."""
 
 
+class CatalogError(SchemaError):
+    """A catalog file or entry violates the schema (``row`` = entry number, ``column`` = key)."""
+
+
+class UnknownIndicatorError(DataError):
+    """An indicator code that is not in the catalog; ``suggestions`` lists close matches."""
+
+    def __init__(self, code: Any, suggestions: list[str], **where: Any) -> None:
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(code, f"unknown indicator code{hint}", **where)
+
+
 class SourceError(DataError):
     """A source file is missing, unreadable or laid out differently than expected (e.g. wrong sheet)."""
+
+
+class EncodingError(SourceError):
+    """A text export whose encoding is none of those tried (the message lists them)."""
+
+
+class EmptyExportError(SourceError):
+    """An export file (or sheet) that holds nothing: no bytes, or only blank lines and titles."""
+
+
+class UnvalidatedInputError(SchemaError):
+    """An input that has not been validated where a validated dossier table is required."""
 
 
 class GeographyError(DataError):
@@ -176,8 +232,77 @@ class OutcomeRangeError(ModelError):
     """An outcome lies outside the range the estimator allows (e.g. a rate outside [0, 1])."""
 
 
+class PerfectPredictionError(ModelError):
+    """The outcome is perfectly predicted (all 0, all 1, or separated by regressors): no finite estimate."""
+
+
 class ReportError(CCHCError):
-    """A report run could not be configured or executed."""
+    """A report run could not be configured or executed.
+
+    Structured fields (all optional, ``None`` when not applicable), after papermill's
+    ``PapermillExecutionError``: ``run`` (run name), ``parameter`` (a refused parameter name),
+    ``cell_index`` (0-based index of the failing cell), ``exec_count`` (its ``In [n]``),
+    ``ename`` and ``evalue`` (the exception's class name and message raised in the notebook) and
+    ``hint`` (what to do).
+    """
+
+    def __init__(self, message: str = "", *, run: str | None = None, parameter: str | None = None,
+                 cell_index: int | None = None, exec_count: int | None = None, ename: str | None = None,
+                 evalue: str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.run = run
+        self.parameter = parameter
+        self.cell_index = cell_index
+        self.exec_count = exec_count
+        self.ename = ename
+        self.evalue = evalue
+        self.hint = hint
+        text = message
+        if ename is not None and ename not in message:
+            where = f" in cell {cell_index}" if cell_index is not None else ""
+            text = f"{text}: {ename}{where}: {evalue}" if text else f"{ename}{where}: {evalue}"
+        super().__init__(f"{text} (hint: {hint})" if hint else text)
+
+    def __reduce__(self):
+        # keep the structured fields when the error crosses a process boundary (report workers)
+        fields = ("run", "parameter", "cell_index", "exec_count", "ename", "evalue", "hint")
+        return (_rebuild_report_error, (ReportError, self.message, {k: getattr(self, k) for k in fields}))
+
+
+def _rebuild_report_error(cls: type, message: str, fields: dict) -> "ReportError":
+    return cls(message, **fields)
+
+
+class RunInterrupted(ReportError):
+    """The report runner was stopped by a signal (``signum``); its workers and kernels were stopped too.
+
+    ``stopped`` counts the worker and kernel processes that were stopped.
+    """
+
+    def __init__(self, signum: int, stopped: int) -> None:
+        self.signum = signum
+        self.stopped = stopped
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: stopped {stopped} worker/kernel "
+                         "process(es); earlier reports left as they were")
+
+
+class SimulationError(CCHCError, ValueError):
+    """The simulated world cannot be built as parameterized: its calibration leaves the valid
+    range (a negative risk, a satisfaction outside (0, 1)) or its districts disagree with
+    :mod:`cchc_research.geo`. The message says which parameter to change."""
+
+
+class WorkerProcessError(CCHCError, RuntimeError):
+    """A worker process of a parallel computation died before returning (killed, out of
+    memory, or started from a script without an ``if __name__ == "__main__":`` guard, which
+    spawned processes need). The message says what to try."""
+
+
+class TranslationError(DataError):
+    """A message catalog lacks a key or a language, repeats a key, or a template cannot be filled.
+
+    ``value`` is the message key, ``file`` the catalog (``cchc_research/reporting/messages/*.yaml``).
+    """
 
 
 class CCHCWarning(UserWarning):
@@ -194,3 +319,11 @@ class FewClustersWarning(CCHCWarning):
 
 class MissingValuesWarning(CCHCWarning):
     """Rows with missing model variables were dropped."""
+
+
+class AlwaysTreatedWarning(CCHCWarning):
+    """Units treated at or before the first period (no pre-period) were dropped."""
+
+
+class UnbalancedPanelWarning(CCHCWarning):
+    """Units not observed in every period were dropped to balance the panel."""

@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from cchc_research.catalog import OUT_OF_RANGE_FLAG, load_catalog
 from cchc_research.errors import SchemaError
 
 __all__ = ["indicator_schema", "province_year_schema", "validate_frame", "schema_failures"]
@@ -30,22 +31,19 @@ RELIABILITY = ["high", "medium-high", "medium", "low", "simulated"]
 
 
 def _catalog_codes() -> list[str]:
-    from cchc_research.catalog import load_catalog
-
     return sorted(load_catalog())
 
 
 def _in_valid_range(frame: pd.DataFrame) -> pd.Series:
-    """Row-wise: the value lies in its indicator's catalog range."""
-    from cchc_research.catalog import load_catalog
-
+    """Row-wise: the value lies in its indicator's catalog range, or is flagged as lying outside it."""
+    flagged = frame["flags"].fillna("").str.split(";").map(lambda f: OUT_OF_RANGE_FLAG in f)
     catalog = load_catalog()
     lo = frame["indicator"].map(lambda c: _bound(catalog, c, 0))
     hi = frame["indicator"].map(lambda c: _bound(catalog, c, 1))
     value = frame["value"].astype(float)
     ok_lo = lo.isna() | (value >= lo.astype(float))
     ok_hi = hi.isna() | (value <= hi.astype(float))
-    return (ok_lo & ok_hi) | value.isna()
+    return (ok_lo & ok_hi) | value.isna() | flagged.astype(bool)
 
 
 def _bound(catalog, code, i):
@@ -56,8 +54,6 @@ def _bound(catalog, code, i):
 
 
 def _unit_matches_catalog(frame: pd.DataFrame) -> pd.Series:
-    from cchc_research.catalog import load_catalog
-
     catalog = load_catalog()
     expected = frame["indicator"].map(lambda c: catalog[c].unit if c in catalog else None)
     return expected.isna() | (expected == frame["unit"])

@@ -125,3 +125,28 @@ def test_documented_gaps_groups_cells():
     g = ov.documented_gaps(cells)
     assert g[["year", "geo_name", "cells"]].values.tolist() == [[2021, "Bắc Ninh", 2], [2024, "Tiền Giang", 1]]
     assert ov.documented_gaps(cells.iloc[0:0]).empty
+
+
+def test_summary_table_counts_on_a_hand_made_frame():
+    ind = pd.DataFrame({"indicator": ["papi_total", "pci_weighted", "on_time_rate", "on_time_rate"],
+                        "geo_code": ["01", "01", "79", "79"],
+                        "source_id": ["papi_2011_2016", "pci_2016:Summary", "seed_facts:1", "targets_1191:2"],
+                        "flags": [None, None, None, "target"], "simulated": [False, False, False, False]})
+    checks = pd.DataFrame({"status": ["ok", "mismatch", "ok"]})
+    missing = pd.DataFrame({"year": [2014], "geo_code": ["24"]})
+    out = dict(zip(*ov.summary_table(ind, conflicts=ind.iloc[:2], checks=checks, missing_papi=missing,
+                                     raw_files=7).T.values))
+    assert out == {"reported_values": 3, "indicators": 3, "geographies": 2, "source_ids": 4, "panel_values": 2,
+                   "targets_excluded": 1, "simulated_values": 0, "conflicts": 2, "consistency_checks": 3,
+                   "consistency_mismatches": 1, "papi_missing_province_years": 1, "raw_files": 7}
+
+
+def test_summary_table_requires_its_columns():
+    with pytest.raises(SchemaError):
+        ov.summary_table(pd.DataFrame({"indicator": []}), conflicts=pd.DataFrame(), checks=pd.DataFrame(),
+                         missing_papi=pd.DataFrame(), raw_files=0)
+
+
+def test_overview_results_refuses_an_empty_year_range():
+    with pytest.raises(CCHCError, match="after max_year"):
+        ov.overview_results(min_year=2020, max_year=2010)

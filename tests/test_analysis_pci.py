@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from cchc_research.analysis import pci
-from cchc_research.errors import ModelError, OutcomeRangeError
+from cchc_research.errors import InvalidArgumentError, MissingValuesError, ModelError, OutcomeRangeError
+from cchc_research.models import twfe
+from cchc_research.models.demean import demean_frame
 
 G1 = "pci_g1_time_on_regulations"
 
@@ -59,12 +61,10 @@ def test_is_share_outcome_uses_catalog():
 
 
 # ---------------------------------------------------------------- two-way demeaning
-def test_two_way_demean_is_fwl_exact_on_unbalanced_panel():
-    from cchc_research.models import twfe
-
+def test_within_variation_is_fwl_exact_on_unbalanced_panel():
     df = _toy(seed=3)
     df = df.drop(index=[0, 7, 44, 101]).reset_index(drop=True)  # unbalanced
-    dm = pci.two_way_demean(df, ["share", "t"])
+    dm = demean_frame(df, ["share", "t"], ["geo_code", "year"])
     np.testing.assert_allclose(dm.groupby("geo_code")[["share", "t"]].mean(), 0, atol=1e-10)
     np.testing.assert_allclose(dm.groupby("year")[["share", "t"]].mean(), 0, atol=1e-10)
     slope = float(np.dot(dm["t"], dm["share"]) / np.dot(dm["t"], dm["t"]))
@@ -72,13 +72,13 @@ def test_two_way_demean_is_fwl_exact_on_unbalanced_panel():
     np.testing.assert_allclose(slope, float(res.params["t"]), rtol=1e-8)
 
 
-def test_two_way_demean_errors():
+def test_within_variation_errors():
     df = _toy(n_units=3)
-    with pytest.raises(ModelError, match="not in the frame"):
-        pci.two_way_demean(df, ["nope"])
+    with pytest.raises(InvalidArgumentError, match="not in the frame"):
+        demean_frame(df, ["nope"], ["geo_code", "year"])
     df.loc[0, "t"] = np.nan
-    with pytest.raises(ModelError, match="complete"):
-        pci.two_way_demean(df, ["t"])
+    with pytest.raises(MissingValuesError, match="complete"):
+        demean_frame(df, ["t"], ["geo_code", "year"])
 
 
 # ---------------------------------------------------------------- models (hand-made)
@@ -91,9 +91,9 @@ def test_timecost_models_keys_and_shared_sample():
     assert {f.twfe.nobs for f in fits.values()} == {len(df) - 1}
     assert list(fits["joint"].twfe.params.index) == ["t", "w"]
     assert fits["t"].row()["estimate"] < 0
-    with pytest.raises(ModelError, match="cannot also be a regressor"):
+    with pytest.raises(InvalidArgumentError, match="cannot also be a regressor"):
         pci.timecost_models(df, outcome="t", regressors=["t"])
-    with pytest.raises(ModelError, match="at least one regressor"):
+    with pytest.raises(InvalidArgumentError, match="at least one regressor"):
         pci.timecost_models(df, outcome="share", regressors=[])
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_research.analysis import rollout
+from cchc_research.analysis import own_data, rollout
 from cchc_research.errors import (
     AggregationError,
     CCHCError,
@@ -21,6 +21,7 @@ from cchc_research.errors import (
     ModelError,
     NoNeverTreatedError,
     PeriodError,
+    SchemaError,
 )
 from cchc_research.models import staggered_did, twfe
 
@@ -53,6 +54,12 @@ def test_period_number_hand_cases():
 def test_period_number_rejects_bad_labels(label, freq):
     with pytest.raises(PeriodError):
         rollout.period_number([label], freq)
+
+
+def test_period_number_keeps_gaps_not_positions():
+    # a missing quarter keeps its place: numbering by label, never by row position
+    assert rollout.period_number(["2019-Q1", "2019-Q3", "2020-Q1"], "quarter").tolist() == [8076, 8078, 8080]
+    assert rollout.period_number(["2020-01", "2019-11"], "month").tolist() == [24240, 24238]
 
 
 def test_period_number_rejects_unknown_freq():
@@ -161,6 +168,18 @@ def test_overall_table_structure(estimates):
     assert ov.loc[0, "sample"] == "2017-Q1..2024-Q4" and ov.loc[3, "sample"] == "2017-Q1..2019-Q4"
 
 
+def test_robust_estimators_use_the_honest_inference(estimates):
+    ov = estimates["on_time_rate"].overall.set_index("estimator")
+    assert ov["inference"].to_dict() == {
+        "twfe_static": "cr1", "twfe_static_wild": "wild_bootstrap", "twfe_static_window": "cr1",
+        "callaway_santanna": rollout.DID_INFERENCE, "sun_abraham": rollout.DID_INFERENCE}
+    # the honest interval is wider than the analytic one that under-covers in this design
+    for name in ("callaway_santanna", "sun_abraham"):
+        fit = estimates["on_time_rate"].results[name].aggregate("simple")
+        assert ov.loc[name, "std_error"] > float(fit.std_errors["ATT"])
+        assert ov.loc[name, "estimate"] == pytest.approx(float(fit.params["ATT"]), abs=1e-15)
+
+
 @pytest.mark.parametrize("outcome,tol", [("on_time_rate", 0.003), ("satisfaction_rate", 0.03)])
 def test_callaway_santanna_recovers_the_truth(estimates, outcome, tol):
     row = estimates[outcome].overall.set_index("estimator").loc["callaway_santanna"]
@@ -249,3 +268,73 @@ def test_texts_for_the_notebook(data, estimates):
 def test_unknown_label_is_an_error():
     with pytest.raises(CCHCError, match="no label"):
         rollout.text("not_a_key", "en")
+
+
+# ----------------------------------------------------------------------------- own exports
+@pytest.mark.parametrize("text,row,column,value,reason", [
+    ("unit,online_start\n760,15/01/19\n", 1, "online_start", "15/01/19", "year"),
+    ("unit,online_start\n760,2019-02-30\n", 1, "online_start", "2019-02-30", ""),
+    ("unit,online_start\n760,2019-01-01\n760,2019-04-01\n", 2, "unit", "760", "twice"),
+    ("unit,online_start\n ,2019-01-01\n", 1, "unit", "", "blank"),
+    ("unit,online_start,delegation_start\n760,2019-01-01,soon\n", 1, "delegation_start", "soon", ""),
+])
+def test_rollout_calendar_refuses_bad_rows(tmp_path, text, row, column, value, reason):
+    path = tmp_path / "calendar.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchemaError) as err:
+        own_data.read_rollout_calendar(path)
+    assert (err.value.row, err.value.column, err.value.value) == (row, column, value)
+    assert err.value.file == str(path) and reason in str(err.value)
+
+
+@pytest.mark.parametrize("text,column", [("unit,start\n760,2019-01-01\n", "online_start"), ("", None)])
+def test_rollout_calendar_refuses_missing_columns_and_empty_files(tmp_path, text, column):
+    path = tmp_path / "calendar.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchemaError) as err:
+        own_data.read_rollout_calendar(path)
+    assert err.value.column == column
+
+
+def test_rollout_calendar_reads_both_date_forms_and_optional_columns(tmp_path):
+    path = tmp_path / "calendar.csv"
+    path.write_text("\ufeffunit,online_start,delegation_start,procedures\n760,15/03/2019,,\n"
+                    "761,2019-04-01,01/07/2018,A1;A2\n", encoding="utf-8")
+    cal = own_data.read_rollout_calendar(path)
+    assert cal["online_start"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-15", "2019-04-01"]
+    assert pd.isna(cal.loc[0, "delegation_start"]) and cal.loc[1, "procedures"] == "A1;A2"
+
+
+def test_exports_without_calendar_row_are_refused(tmp_path):
+    from cchc_research.simulate.export import simulate_export
+
+    simulate_export(tmp_path, rows=2_000, seed=5)
+    exports = own_data.load_exports(tmp_path / "simulated_export_*")
+    assert exports.files[["read", "valid", "rejected"]].sum().tolist() == [2_000, 2_000, 0]
+    assert exports.files["sha256"].str.len().eq(64).all()
+    cal = own_data.read_rollout_calendar(tmp_path / "simulated_rollout_calendar.csv")
+    with pytest.raises(SchemaError, match="no row in the rollout calendar"):
+        own_data.build_own_panel(exports, cal[cal["unit"] != "760"])
+    with pytest.raises(SchemaError, match="no export file"):
+        own_data.load_exports(tmp_path / "nothing_*.csv")
+
+
+@pytest.mark.slow
+def test_notebook_06_runs_on_own_exports_from_another_folder(tmp_path):
+    import papermill as pm
+
+    from cchc_research.config import PROJECT_ROOT
+    from cchc_research.simulate.export import simulate_export
+
+    exports = tmp_path / "exports"
+    simulate_export(exports, rows=60_000, seed=5)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "06_own.ipynb"
+    pm.execute_notebook(str(PROJECT_ROOT / "notebooks" / "06_online_rollout_simulated.ipynb"), str(out),
+                        parameters={"dossiers": str(exports / "simulated_export_*"), "lang": "en",
+                                    "rollout": str(exports / "simulated_rollout_calendar.csv")},
+                        kernel_name="python3", cwd=str(elsewhere), progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "simulated_export_760.xlsx" in text and "sha256" in text
+    assert "callaway_santanna" in text and "sun_abraham" in text

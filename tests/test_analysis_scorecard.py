@@ -132,28 +132,35 @@ def test_real_trajectory_has_infeasible_2025_step():
     assert late["infeasible"].tolist() == [False, False, False, False, True]
 
 
-def test_display_formatting_by_language():
-    assert sc.format_value(0.976021, "share", "vi") == "97,6%"
-    assert sc.format_value(0.976021, "share", "en") == "97.6%"
-    assert sc.format_value(0.95, "share", "vi", ">") == "> 95,0%"
-    assert sc.format_value(float("nan"), "share", "vi") == ""
-    assert sc.format_gap(-12.67, "pp", "vi") == "−12,7 điểm %"
-    assert sc.format_gap(0.0, "pp", "en") == "+0.0 pp"
-    assert sc.format_gap(-2.0, "rank", "vi") == "−2 bậc"
-    with pytest.raises(CCHCError):
-        sc.text("status", "fr")
+def test_reasons_are_codes_alongside_the_note():
+    card = sc.scorecard("79").set_index("target_id")
+    assert card.loc["003-04", "reasons"] == "predates_decision"
+    assert card.loc["003-08", "reasons"] == "scope_differs"
+    assert set(";".join(card["reasons"]).split(";")) - {""} <= {"infeasible", "scope_differs",
+                                                               "predates_decision", "no_actual"}
 
 
-def test_display_scorecard_headers_follow_language():
-    ind = _ind([{"indicator": "on_time_rate", "geo_code": "79", "period": "2024-Q1",
-                 "period_end": "2024-03-31", "value": 0.976, "unit": "share", "source_id": "s:1"}])
-    tg = _targets([{"target_id": "t1", "indicator": "on_time_rate", "comparison": ">=", "value": 0.98,
-                    "deadline": "2025-12-31"}])
-    card = sc.scorecard("79", targets=tg, indicators=ind)
-    vi = sc.display_scorecard(card, "vi")
-    en = sc.display_scorecard(card, "en")
-    assert vi.loc[0, "Tình trạng"] == "Chưa đạt" and en.loc[0, "Status"] == "Not met"
-    assert vi.loc[0, "Chênh lệch"] == "−0,4 điểm %" and en.loc[0, "Target"] == "≥ 98.0%"
+def test_not_compared_table_lists_other_definitions_only_for_targets_without_actual():
+    card = sc.scorecard("79")
+    nc = sc.not_compared_table(card, "79")
+    no_data = set(card.loc[card["status"] == "no_data", "target_id"])
+    assert set(nc["target_id"]) <= no_data
+    assert (nc["related"] != nc["indicator"]).all()
+    row = nc[(nc["target_id"] == "003-14") & (nc["related"] == "national_portal_synced_dossier_share")]
+    assert sorted(row["value"].round(6)) == [0.180285, 0.182]
+
+
+def test_status_counts_add_up():
+    card = sc.scorecard("79")
+    counts = sc.status_counts(card).set_index("status")["targets"]
+    assert counts["total"] == len(card) == counts[list(sc.STATUSES)].sum()
+
+
+def test_scorecard_results_has_every_table():
+    res = sc.scorecard_results("01", as_of=2025)
+    assert set(res) == {"card", "status_counts", "trajectories", "not_compared", "restated", "headline"}
+    assert res["card"]["benchmark"].all()
+    assert res["restated"]["flags"].str.contains("inconsistent_restatement").all()
 
 
 def test_unknown_city_raises():

@@ -296,3 +296,13 @@ def test_ranks_and_seed_fact_codes():
     # the level-3/4 target of Decision 1191 keeps its definition break at Decree 42/2022
     target = get_indicator("online_procedures_with_dossiers_share")
     assert not target.comparable("2021-06-30", "2025-12-31")
+
+
+def test_aggregations_map_every_code_to_its_aggregation():
+    from cchc_research.catalog import aggregations
+
+    agg = aggregations()
+    cat = load_catalog()
+    assert set(agg) == set(cat)
+    assert all(agg[c] == cat[c].aggregation and agg[c] in AGGREGATIONS for c in cat)
+    assert agg["dossiers_received"] == "sum" and agg["on_time_rate"] == "weighted_mean"

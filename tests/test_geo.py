@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re as _re
 import unicodedata
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_research import config, geo
+from cchc_research import config, geo, text
 from cchc_research.errors import AggregationError, DataError, GeographyError, SchemaError, UnknownGeographyError
 from cchc_research.geo import _build
 
@@ -458,3 +459,74 @@ def test_resolvers_raise_only_unknown_geography(value):
             assert err.value is value or err.value == value
         else:
             assert result.geo_code.isdigit()
+
+
+# --------------------------------------------------------------------------- confusable spellings
+# Every province (all vintages, every name column and alias) and every HCMC district name known to
+# geo/, in each confusable form of cchc_research.text, resolves to its unit (issue 8, item 4).
+def _new_style_tones(text: str) -> str:
+    """Move the tone of an open oa/oe/uy rhyme to the second vowel ("Hòa" -> "Hoà")."""
+    nfd = unicodedata.normalize("NFD", text)
+    moved = _re.sub(r"(?<![qQ])([oOuU])([\u0300\u0301\u0303\u0309\u0323])([aAeEyY])(?![\w\u0300-\u036f])",
+                   lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
+    return unicodedata.normalize("NFC", moved)
+
+
+_CONFUSABLE = {
+    "nfd": lambda s: unicodedata.normalize("NFD", s),
+    "lookalike_eth": lambda s: s.replace("Đ", "\u00d0").replace("đ", "\u00f0"),
+    "new_style_tones": _new_style_tones,
+    "nbsp_zero_width": lambda s: s[:1] + "\u200b" + s[1:].replace(" ", "\u00a0") + "\u2009",
+    "dash_variants": lambda s: s.replace("-", "\u2013").replace(" ", " \u2014 ", 1) if "-" in s else s,
+    "upper": str.upper,
+    "no_diacritics": geo.strip_diacritics,
+    "all_at_once": lambda s: unicodedata.normalize(
+        "NFD", _new_style_tones(s).replace("Đ", "\u00d0").replace("đ", "\u00f0").replace(" ", "\u00a0\u200b").upper()),
+}
+
+
+def _province_spellings(vintage: int):
+    table = geo.provinces(vintage)
+    for row in table.itertuples():
+        for name in (row.name_vi, row.name_vi_full, row.name_ascii, row.name_en):
+            yield name, row.geo_code
+    aliases = pd.read_csv(GEO_DIR / "aliases.csv", dtype=str, keep_default_na=False)
+    for r in aliases.itertuples():
+        if str(vintage) in r.vintages.split(";"):
+            yield r.alias, r.geo_code
+
+
+@pytest.mark.parametrize("form", sorted(_CONFUSABLE))
+@pytest.mark.parametrize("vintage", [2004, 2008, 2025])
+def test_every_province_name_resolves_in_every_confusable_form(vintage, form):
+    spellings = list(_province_spellings(vintage))
+    assert len(spellings) >= 4 * len(geo.provinces(vintage))
+    for name, code in spellings:
+        variant = _CONFUSABLE[form](name)
+        assert geo.resolve_province(variant, vintage=vintage).geo_code == code, (name, variant)
+
+
+@pytest.mark.parametrize("form", sorted(_CONFUSABLE))
+@pytest.mark.parametrize("year", [2020, 2021])
+def test_every_district_name_resolves_in_every_confusable_form(year, form):
+    table = geo.hcmc_districts(year)
+    for row in table.itertuples():
+        for name in (row.name_vi, row.name_short, row.name_ascii, row.name_en):
+            variant = _CONFUSABLE[form](name)
+            assert geo.resolve_district(variant, year).geo_code == row.geo_code, (name, variant)
+
+
+@pytest.mark.parametrize("raw", ["\u00d0à Nẵng", "\u00f0à nẵng", "Ðà\u00a0Nẵng", "ĐÀ NẴNG", "Đà\u200bNẵng"])
+def test_lookalike_eth_da_nang(raw):
+    """Issue 8: resolve_province("Ðà Nẵng") with U+00D0 failed and match_key dropped the letter."""
+    assert geo.resolve_province(raw).geo_code == "48"
+    assert geo.match_key(raw) == "danang"
+
+
+def test_names_used_by_geo_are_canonical():
+    """The tables themselves are in the normalizer's display form (so equality and keys agree)."""
+    for vintage in (2004, 2008, 2025):
+        for name in geo.provinces(vintage)[["name_vi", "name_vi_full"]].to_numpy().ravel():
+            assert text.normalize_text(name) == name
+    for name in geo.hcmc_districts(2020)[["name_vi", "name_short"]].to_numpy().ravel():
+        assert text.normalize_text(name) == name

@@ -166,4 +166,74 @@ def test_enumeration_is_exact_randomization_test():
         res = twfe(df, "y", ["d"], fe=["unit", "period"], cluster="unit")
     boot = wild_bootstrap(res, B=999, weights="rademacher")
     assert boot.B == 16 and boot.pvalues["d"] >= 2 / 16
-    assert np.isinf(boot.conf_int().loc["d"]).all()
+    inv = boot.inverters["d"]
+    # the two constant sign vectors reproduce the sample: p -> 2/16 as beta0 -> +-inf
+    assert inv.degenerate.sum() == 2
+    assert inv.limit_pvalue(1.0) == inv.limit_pvalue(-1.0) == 2 / 16
+    assert boot.conf_int().loc["d"].tolist() == [-np.inf, np.inf]
+    # far from the estimate the p-value equals its limit (no float ties between draws)
+    for k in (1e3, 1e8, 2.1e8, 1e12, 1e15):
+        assert boot.pvalue_at("d", res.params["d"] + k * res.std_errors["d"]) == 2 / 16
+        assert boot.pvalue_at("d", res.params["d"] - k * res.std_errors["d"]) == 2 / 16
+
+
+@pytest.mark.parametrize("rel", [0.0, 1e-13, -1e-13, 3e-12])
+def test_infinite_bounds_do_not_depend_on_rounding(rel):
+    """Perturbing the outcome at the 1e-13 level (what another CPU/BLAS may do) changes nothing."""
+    df = simulate_simple_panel(n_units=4, n_periods=10, effect=2.0, seed=1)
+    rng = np.random.default_rng(0)
+    df["y"] = df["y"] * (1 + rel * rng.standard_normal(len(df)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = twfe(df, "y", ["d"], fe=["unit", "period"], cluster="unit")
+    boot = wild_bootstrap(res, B=999, weights="rademacher")
+    assert boot.conf_int(0.95).loc["d"].tolist() == [-np.inf, np.inf]  # 2/16 > 0.05
+    lo, hi = boot.conf_int(0.75).loc["d"]  # 2/16 < 0.25: both bounds finite
+    assert np.isfinite([lo, hi]).all() and lo < res.params["d"] < hi
+
+
+def test_bound_finite_or_infinite_by_level():
+    """G = 6 enumerated (64 sign vectors): p -> 2/64 far out, so bounds are finite at 95 %
+    (2/64 < 0.05) and infinite at 99 % (2/64 > 0.01)."""
+    df = simulate_simple_panel(n_units=6, n_periods=10, effect=2.0, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = twfe(df, "y", ["d"], fe=["unit", "period"], cluster="unit")
+    boot = wild_bootstrap(res, B=999, weights="rademacher")
+    inv = boot.inverters["d"]
+    assert boot.B == 64 and inv.limit_pvalue(1.0) == inv.limit_pvalue(-1.0) == 2 / 64
+    lo, hi = boot.conf_int(0.95).loc["d"]
+    assert np.isfinite([lo, hi]).all()
+    eps = 1e-6 * res.std_errors["d"]
+    assert boot.pvalue_at("d", lo - eps) <= 0.05 < boot.pvalue_at("d", lo + eps)
+    assert boot.pvalue_at("d", hi + eps) <= 0.05 < boot.pvalue_at("d", hi - eps)
+    assert boot.conf_int(0.99).loc["d"].tolist() == [-np.inf, np.inf]
+
+
+@pytest.mark.parametrize("weights", ["rademacher", "webb"])
+def test_degenerate_draws_beyond_constant_weights(weights):
+    """Unit FE only: the demeaned treatment is 0 in never-treated units, so any draw constant
+    over the 4 treated units leaves the bootstrap unchanged. Enumerated Rademacher is then
+    an exact test over the 2**4 sign patterns of the treated units: p -> 2/16 far out and the
+    95 % interval is unbounded; with Webb draws the limit is the share of such draws."""
+    df = simulate_simple_panel(n_units=8, n_periods=10, effect=1.0, seed=2)
+    treated = df.groupby("unit")["d"].max()
+    assert int(treated.sum()) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = twfe(df, "y", ["d"], fe=["unit"], cluster="unit")
+    boot = wild_bootstrap(res, B=999, weights=weights, seed=3)
+    inv = boot.inverters["d"]
+    V = draw_weights(8, 999, weights, seed=3)
+    vt = V[treated.to_numpy() > 0]
+    constant = (vt == vt[0]).all(axis=0)
+    assert inv.degenerate.tolist() == constant.tolist()
+    expected = constant.mean()  # every such draw ties with t in the limit
+    assert inv.limit_pvalue(1.0) == inv.limit_pvalue(-1.0) == pytest.approx(expected, abs=1e-15)
+    b, s = res.params["d"], res.std_errors["d"]
+    assert boot.pvalue_at("d", b + 1e9 * s) == boot.pvalue_at("d", b - 1e12 * s) == inv.limit_pvalue(1.0)
+    ci = boot.conf_int(0.95).loc["d"]
+    if weights == "rademacher":
+        assert ci.tolist() == [-np.inf, np.inf]
+    else:
+        assert np.isfinite(ci).all()

@@ -243,3 +243,91 @@ def test_missing_covariate_is_an_error(panel):
     bad = panel.assign(x=np.where(panel.index == 5, np.nan, 1.0))
     with pytest.raises(MissingValuesError, match="'x'"):
         staggered_did(bad, **KW, covariates=["x"])
+
+
+# ----------------------------------------------------------------------------- inference
+def test_linear_weights_reproduce_every_cell(panel):
+    for method, control in (("callaway_santanna", "not_yet_treated"), ("sun_abraham", "last_treated"),
+                            ("callaway_santanna", "never_treated"), ("sun_abraham", "never_treated")):
+        res = staggered_did(panel, **KW, method=method, control=control)
+        W = res.agg_inputs["cell_weights"]()
+        Y = res.agg_inputs["panel"].Y
+        assert_allclose(np.einsum("cit,it->c", W, Y), res.agg_inputs["att"], rtol=0, atol=1e-10)
+
+
+def test_randomization_inference_interface_and_determinism(panel):
+    res = staggered_did(panel, **KW, control="not_yet_treated")
+    a = res.aggregate("dynamic", inference="randomization", B=199, seed=5)
+    b = res.aggregate("dynamic", inference="randomization", B=199, seed=5)
+    assert a.params.equals(res.aggregate("dynamic").params)  # same estimates, other intervals
+    assert a.conf_int().equals(b.conf_int()) and a.pvalues.equals(b.pvalues)
+    ci = a.conf_int()
+    assert ((ci["lower"] <= a.params) & (a.params <= ci["upper"])).all()
+    assert (a.pvalues >= 1 / 200).all() and (a.pvalues <= 1).all()
+    assert a.tidy().columns.tolist() == list(TIDY_COLUMNS)
+    assert "randomization inference over rollout dates" in a.cov_description and "B=199" in a.cov_description
+    wider = a.conf_int(0.99)
+    assert ((wider["lower"] <= ci["lower"]) & (ci["upper"] <= wider["upper"])).all()
+
+
+def test_randomization_interval_is_the_exact_inversion(panel):
+    # at each reported bound the p-value crosses 1 - level: just inside it is > 0.05
+    from cchc_research.models.did_inference import invert_permutation_test
+
+    rng = np.random.default_rng(0)
+    a, c = rng.normal(size=499), 0.6 + 0.1 * rng.normal(size=499)  # |c| < 1: bounded
+    low, high, _ = invert_permutation_test(a, c, 1.5, 1.0, 0.95)
+
+    def p(tau):
+        return (1 + np.sum(np.abs(a - tau * c) >= abs(1.5 - tau))) / 500
+
+    assert low < 1.5 < high
+    eps = 1e-7 * (high - low)
+    assert p(low + eps) > 0.05 >= p(low - eps)
+    assert p(high - eps) > 0.05 >= p(high + eps)
+
+
+def test_multiplier_bootstrap_options(panel):
+    res = staggered_did(panel, **KW)
+    point = res.aggregate("dynamic", inference="multiplier", B=999, seed=1)
+    band = res.aggregate("dynamic", inference="multiplier", B=999, seed=1, uniform=True)
+    assert_allclose(point.std_errors, res.aggregate("dynamic").std_errors, rtol=0.2)
+    assert (band.conf_int()["upper"] - band.conf_int()["lower"] > point.conf_int()["upper"] - point.conf_int()["lower"]).all()
+    rad = res.aggregate("simple", inference="multiplier", weights="rademacher", seed=1)
+    assert "rademacher" in rad.cov_description
+
+
+@pytest.mark.parametrize("kwargs,call,match", [
+    ({}, dict(inference="bayes"), "unknown inference"),
+    (dict(method="sun_abraham"), dict(inference="multiplier"), "needs influence functions"),
+    (dict(covariates=["x"]), dict(inference="randomization"), "linear in the outcome"),
+    (dict(cluster="province"), dict(inference="randomization"), "linear in the outcome"),
+    (dict(covariates=["x"]), dict(inference="cell_variance"), "linear in the outcome"),
+    ({}, dict(inference="randomization", B=10), "at least 99"),
+    ({}, dict(inference="multiplier", B=10), "at least 99"),
+    ({}, dict(inference="multiplier", weights="webb"), "weights must be one of"),
+])
+def test_inference_refusals(panel, kwargs, call, match):
+    df = panel.assign(x=np.random.default_rng(0).normal(size=len(panel)),
+                      province=panel["unit"] % 5)
+    res = staggered_did(df, **KW, **kwargs)
+    with pytest.raises(ModelError, match=match):
+        res.aggregate("simple", **call)
+
+
+def test_cell_variance_is_the_exact_variance_of_a_linear_estimate():
+    # one cell: (Y_12 − Y_11) − (Y_22 − Y_21) with known per-cell variances in the sums
+    from cchc_research.models.did_inference import unit_variance
+
+    rng = np.random.default_rng(3)
+    Y = rng.normal(size=(40, 6))
+    W = rng.normal(size=(2, 40, 6))
+    var, s2 = unit_variance(Y, np.ones_like(Y, dtype=bool), W)
+    assert_allclose(var, (W**2 * s2[None]).sum(axis=(1, 2)), rtol=1e-12)
+    assert s2.shape == (40, 6) and np.isfinite(s2).all()
+
+
+def test_inference_level_outside_unit_interval(panel):
+    res = staggered_did(panel, **KW).aggregate("simple", inference="randomization", B=99)
+    with pytest.raises(ModelError, match="level"):
+        res.conf_int(1.5)

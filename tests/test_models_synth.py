@@ -267,3 +267,53 @@ def test_fixed_v_predictor_weights_match_pysyncon(cigar):
         return float(np.sum((A @ w - b) ** 2))
 
     assert objective(res.weights.to_numpy()) <= objective(theirs) + 1e-12
+
+
+def test_predictor_windows_and_fit_periods_refused(panel):
+    with pytest.raises(ModelError, match="are not pre-treatment periods"):
+        synthetic_control(panel, **KW, treated_unit="HCM", treatment_time=2009,
+                          predictors={"gdp": [2008, 2010]}, placebos=False)
+    with pytest.raises(ModelError, match="at least 2 pre-treatment periods"):
+        synthetic_control(panel, **KW, treated_unit="HCM", treatment_time=2009,
+                          optimize_periods=[2005], placebos=False)
+    with pytest.raises(ModelError, match="at least 2 pre-treatment periods"):
+        synthetic_control(panel, **KW, treated_unit="HCM", treatment_time=2009,
+                          optimize_periods=[2005, 2010], placebos=False)
+
+
+def test_optimize_periods_fit_only_those_years(panel):
+    """Outcome-path weights fitted on 2004-2008 minimise the MSPE over exactly those years."""
+    res = synthetic_control(panel, **KW, treated_unit="HCM", treatment_time=2009,
+                            optimize_periods=range(2004, 2009), placebos=False)
+    Y = panel.pivot(index="year", columns="unit", values="y")
+    fit = Y.loc[2004:2008]
+    w = simplex_least_squares(fit[res.weights.index].to_numpy(), fit["HCM"].to_numpy())
+    assert_allclose(res.weights.to_numpy(), w, atol=1e-10)
+    gap = fit["HCM"].to_numpy() - fit[res.weights.index].to_numpy() @ w
+    assert res.fit_mspe == pytest.approx(float(np.mean(gap**2)), rel=1e-9, abs=1e-15)
+
+
+def test_predictor_windows_mapping_equals_constant_columns(panel):
+    """{col: years} averages col over those years, like a precomputed constant column."""
+    means = panel[panel["year"].isin([2003, 2004])].groupby("unit")["y"].mean()
+    pre = panel.assign(y0304=panel["unit"].map(means))
+    a = synthetic_control(pre, **KW, treated_unit="HCM", treatment_time=2009,
+                          predictors={"y": [2003, 2004], "gdp": None}, predictor_weights=[1.0, 2.0],
+                          placebos=False)
+    b = synthetic_control(pre, **KW, treated_unit="HCM", treatment_time=2009,
+                          predictors=["y0304", "gdp"], predictor_weights=[1.0, 2.0], placebos=False)
+    assert_allclose(a.weights.to_numpy(), b.weights.to_numpy(), atol=1e-10)
+
+
+def test_exact_zero_pre_rmspe_ranks_first():
+    """A treated unit that *is* a donor before the reform: pre-RMSPE exactly 0 (ratio +inf)
+    must give the smallest p-value, as a rounding-level pre-RMSPE does."""
+    rng = np.random.default_rng(2)
+    T, J = 12, 5
+    Y0 = 10 + np.cumsum(rng.normal(size=(T, J)), axis=0)
+    y1 = Y0[:, 2] + np.where(np.arange(T) >= 8, 4.0, 0.0)  # identical to donor D2 before 8
+    wide = pd.DataFrame(np.column_stack([y1, Y0]), columns=["T"] + [f"D{j}" for j in range(J)])
+    long = wide.rename_axis("year").reset_index().melt("year", var_name="unit", value_name="y")
+    res = synthetic_control(long, **KW, treated_unit="T", treatment_time=8)
+    assert res.pre_rmspe == 0.0 and np.isinf(res.rmspe_ratio)
+    assert res.p_value == pytest.approx(1 / (J + 1))

@@ -132,8 +132,8 @@ def _edit(path: Path, row: int, **changes) -> None:
         (HEADLINE, 1, {"reliability": "trustworthy"}, "reliability", "trustworthy", "reliability must be"),
         (HEADLINE, 1, {"indicator": "GDP"}, "indicator", "GDP", "not mapped"),
         (HEADLINE, 8, {"geo_name_vi": "Vùng Atlantis"}, "geo_name_vi", "Vùng Atlantis", "region"),
-        (HEADLINE, 1, {"value_as_published": "192,18%", "value_numeric": "192.18"}, "value_as_published",
-         "192,18%", "valid range"),
+        (HEADLINE, 1, {"value_as_published": "25 - 35%", "value_numeric": ""}, "value_as_published",
+         "25 - 35%", "is not one value"),
         (HEADLINE, 36, {"value_as_published": "40,62/60 điểm"}, "value_as_published", "40,62/60 điểm",
          "does not match the unit"),
         (ONLINE, 1, {"numerator": "200000"}, "numerator", "200000", "numerator greater"),
@@ -174,3 +174,15 @@ def test_missing_file_is_a_source_error(tmp_path):
     (d / ONLINE).unlink()
     with pytest.raises(SourceError, match="not found"):
         read_news_figures(d)
+
+
+def test_out_of_range_value_is_kept_and_flagged(tmp_path):
+    """Issue 8: a percentage above 100 is kept as published with the flag outside_valid_range."""
+    d = _copy(tmp_path)
+    _edit(d / HEADLINE, 1, value_as_published="192,18%", value_numeric="192.18")
+    res = read_news_figures(d)
+    res.check_accounting()
+    ind = res.indicators
+    row = ind[(ind["source_file"] == f"news_figures/{HEADLINE}") & (ind["raw_row"] == 1)]
+    assert len(row) == 1 and row.iloc[0]["value"] == pytest.approx(1.9218)
+    assert "outside_valid_range" in row.iloc[0]["flags"].split(";")

@@ -22,8 +22,8 @@ def _parameter_cells(nb):
     return [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
 
 
-def test_there_are_six_research_notebooks():
-    assert len(NOTEBOOKS) == 6, [p.name for p in NOTEBOOKS]
+def test_there_are_seven_research_notebooks():
+    assert len(NOTEBOOKS) == 7, [p.name for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -65,8 +65,9 @@ def test_committed_with_outputs_and_without_volatile_metadata(path):
     assert not errors
 
 
-def test_simulated_notebook_says_so():
-    nb = _load(config.NOTEBOOKS_DIR / "06_online_rollout_simulated.ipynb")
+@pytest.mark.parametrize("name", ["06_online_rollout_simulated.ipynb", "07_delegation_online_dose.ipynb"])
+def test_simulated_notebook_says_so(name):
+    nb = _load(config.NOTEBOOKS_DIR / name)
     first = "".join(nb["cells"][0]["source"])
     assert re.search(r"SIMULATED|simulated", first) and re.search(r"MÔ PHỎNG|mô phỏng", first, re.IGNORECASE)
 

@@ -246,9 +246,14 @@ def test_non_numeric_score_rejected(bad_values):
     assert r["error"] == "ParseError"
 
 
-def test_out_of_range_score_rejected(bad_values):
-    r = _reject(bad_values, "#2012_PAPI", 6)
-    assert r["value"] == "11" and r["column"].startswith("D ") and "valid range" in r["reason"]
+def test_out_of_range_score_kept_and_flagged(bad_values):
+    """Issue 8: a score outside the catalog's valid range is kept as published and flagged, not rejected."""
+    ind = bad_values.indicators
+    sel = ind[ind["source_file"].str.endswith("#2012_PAPI") & (ind["raw_row"] == 6) & (ind["raw_value"] == "11")]
+    assert len(sel) == 1 and sel.iloc[0]["value"] == 11.0
+    assert "outside_valid_range" in sel.iloc[0]["flags"].split(";")
+    rej = bad_values.rejects
+    assert not (rej["file"].str.endswith("#2012_PAPI") & (rej["row"] == 6)).any()
 
 
 def test_unknown_province_rejected(bad_values):

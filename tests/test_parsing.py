@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc_research.errors import CCHCError, DataError, ParseError
+from cchc_research.text import normalize_text
 from cchc_research.parsing import (
     COMPARISONS,
     FIGURE_UNITS,
@@ -520,3 +521,230 @@ def _check_result(func, result):
         assert all(f.figure.unit in ("share", "ratio") for f in result)
     else:
         assert result.comparison in COMPARISONS and result.unit in FIGURE_UNITS
+
+
+# ----------------------------------------------------------------------------- scale words (issue 8)
+@pytest.mark.parametrize(
+    ("text", "locale", "value", "unit", "comparison", "approximate", "noun"),
+    [
+        ("hơn 2 triệu", "vi", 2_000_000, "count", ">", False, None),
+        ("2,5 triệu hồ sơ", "vi", 2_500_000, "count", "==", False, "hồ sơ"),
+        ("khoảng 1,2 tỷ đồng", "vi", 1_200_000_000, "count", "==", True, "đồng"),
+        ("1,2 tỉ", "vi", 1_200_000_000, "count", "==", False, None),
+        ("10 nghìn tỷ", "vi", 10 * 10**12, "count", "==", False, None),
+        ("3 ngàn", "vi", 3000, "count", "==", False, None),
+        ("3 nghìn hồ sơ trở lên", "vi", 3000, "count", ">=", False, "hồ sơ"),
+        ("gần 2 trieu", "vi", 2_000_000, "count", "==", True, None),
+        ("1,2345 nghìn", "vi", 1234.5, "number", "==", False, None),
+        ("-2 triệu", "vi", -2_000_000, "number", "==", False, None),
+        ("Hơn 2 Triệu", "vi", 2_000_000, "count", ">", False, None),
+        ("hơn 2\u00a0triệu", "vi", 2_000_000, "count", ">", False, None),
+        ("more than 2.5 million", "en", 2_500_000, "count", ">", False, None),
+        ("about 3 billion dossiers", "en", 3_000_000_000, "count", "==", True, "dossiers"),
+        ("1,234 thousand", "en", 1_234_000, "count", "==", False, None),
+        ("2 trillion", "en", 2 * 10**12, "count", "==", False, None),
+    ],
+)
+def test_scale_words_are_applied(text, locale, value, unit, comparison, approximate, noun):
+    fig = parse_figure(text, locale)
+    assert fig.value == value and type(fig.value) is type(value)
+    assert (fig.unit, fig.comparison, fig.approximate, fig.noun) == (unit, comparison, approximate, noun)
+    assert fig.scale in (1000, 10**6, 10**9, 10**12)
+
+
+def test_ty_le_is_not_a_scale_word():
+    fig = parse_figure("95 tỷ lệ")
+    assert (fig.value, fig.scale, fig.noun) == (95, 1, "tỷ lệ")
+    found = find_figures("năm 2024 tỷ lệ đạt 95%", kinds=("share", "count"))
+    assert [f.figure.value for f in found] == [2024, 0.95]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_part"),
+    [
+        ("2 tr", "ambiguous abbreviation 'tr'"),
+        ("5k", "ambiguous abbreviation 'k'"),
+        ("3 bn", "ambiguous abbreviation 'bn'"),
+        ("2 triệu%", "scale word cannot precede a percent"),
+        ("1/2 triệu", "scale word cannot follow a ratio"),
+        ("2 triệu 500 nghìn", "more than one number"),
+    ],
+)
+def test_scale_word_misuse_is_refused(text, reason_part):
+    with pytest.raises(ParseError) as info:
+        parse_figure(text, file="f.csv", row=2, column="v")
+    assert reason_part in info.value.reason and info.value.row == 2
+
+
+def test_find_figures_applies_scale_words():
+    found = find_figures("đã tiếp nhận hơn 2 triệu hồ sơ, đạt 95%", kinds=("count", "share"))
+    assert [(f.figure.raw, f.figure.value) for f in found] == [("hơn 2 triệu", 2_000_000), ("đạt 95%", 0.95)]
+
+
+_SCALES = st.sampled_from(sorted(__import__("cchc_research.parsing", fromlist=["SCALE_WORDS"]).SCALE_WORDS.items()))
+
+
+@PROFILE
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=99), _SCALES)
+def test_scaled_decimals_are_exact(whole, hundredths, scale):
+    word, power = scale
+    text = f"{whole},{hundredths:02d} {word}"
+    fig = parse_figure(text)
+    expected = (Decimal(whole) + Decimal(hundredths) / 100) * 10**power
+    assert fig.value == (int(expected) if expected == expected.to_integral_value() else float(expected))
+    assert fig.scale == 10**power and fig.comparison == "=="
+
+
+# ----------------------------------------------------------------------------- months and dates (issue 8)
+@pytest.mark.parametrize(
+    ("text", "reason_part"),
+    [
+        ("12/2024", "looks like a month (12/2024)"),
+        ("03/2024", "looks like a month (03/2024)"),
+        ("3/2024", "looks like a month"),
+        ("15/03/2024", "looks like a date"),
+        ("15/03/24", "looks like a date"),
+        ("15/03", "zero-padded"),
+        ("21/4", "day 21, month 4"),
+    ],
+)
+def test_months_and_dates_are_not_ratios(text, reason_part):
+    with pytest.raises(ParseError) as info:
+        parse_ratio(text, file="f.csv", row=4, column="ratio")
+    assert reason_part in info.value.reason and "allow_date_like=True" in info.value.reason
+    assert (info.value.file, info.value.row, info.value.value) == ("f.csv", 4, text)
+    with pytest.raises(ParseError, match="looks like a"):
+        parse_figure(text)
+
+
+@pytest.mark.parametrize("text", ["15-03-2024", "15.03.2024", "2024-03-15", "03-2024", "3-2024"])
+def test_dates_are_not_figures_or_ranges(text):
+    with pytest.raises(ParseError, match="looks like a"):
+        parse_figure(text)
+
+
+def test_date_like_escape_hatch_and_true_ratios():
+    assert parse_ratio("12/2024", allow_date_like=True) == (12, 2024)
+    assert parse_ratio("1/12") == (1, 12) and parse_ratio("3/4") == (3, 4)
+    assert parse_ratio("13/2024") == (13, 2024)  # 13 is no month
+    assert parse_figure("443.915/454.821").unit == "ratio"
+
+
+@PROFILE
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=1900, max_value=2099),
+       st.booleans(), st.sampled_from(["/", " / "]))
+def test_every_month_year_is_refused(month, year, pad, sep):
+    text = f"{month:02d}{sep}{year}" if pad else f"{month}{sep}{year}"
+    with pytest.raises(ParseError, match="looks like a month"):
+        parse_ratio(text)
+
+
+@PROFILE
+@given(st.dates(min_value=__import__("datetime").date(1990, 1, 1), max_value=__import__("datetime").date(2099, 12, 31)),
+       st.sampled_from(["/", "-", "."]))
+def test_every_full_date_is_refused(day, sep):
+    text = f"{day.day:02d}{sep}{day.month:02d}{sep}{day.year}"
+    for func in (parse_ratio, parse_figure, parse_number):
+        with pytest.raises(ParseError):
+            func(text)
+
+
+# ----------------------------------------------------------------------------- ranges (issue 8)
+@pytest.mark.parametrize(
+    ("text", "locale", "low", "high", "unit", "approximate", "noun"),
+    [
+        ("25 - 35%", "vi", 0.25, 0.35, "share", False, None),
+        ("25–35 %", "vi", 0.25, 0.35, "share", False, None),
+        ("25—35%", "vi", 0.25, 0.35, "share", False, None),
+        ("từ 25 đến 35%", "vi", 0.25, 0.35, "share", False, None),
+        ("từ 25% đến 35%", "vi", 0.25, 0.35, "share", False, None),
+        ("25% - 35%", "vi", 0.25, 0.35, "share", False, None),
+        ("khoảng 25-35%", "vi", 0.25, 0.35, "share", True, None),
+        ("trong khoảng 92,5 – 97,6%", "vi", 0.925, 0.976, "share", False, None),
+        ("đạt 25 tới 35% hồ sơ", "vi", 0.25, 0.35, "share", False, "hồ sơ"),
+        ("3-5 ngày", "vi", 3, 5, "count", False, "ngày"),
+        ("2-3 triệu", "vi", 2_000_000, 3_000_000, "count", False, None),
+        ("1.200 - 1.500 hồ sơ", "vi", 1200, 1500, "count", False, "hồ sơ"),
+        ("between 25 and 35%", "en", 0.25, 0.35, "share", False, None),
+        ("from 2.5 to 3.5 million", "en", 2_500_000, 3_500_000, "count", False, None),
+        ("-5 - 5%", "vi", -0.05, 0.05, "share", False, None),
+    ],
+)
+def test_ranges_are_intervals(text, locale, low, high, unit, approximate, noun):
+    fig = parse_figure(text, locale)
+    assert fig.comparison == "between" and fig.value is None
+    assert (fig.low, fig.high, fig.unit, fig.approximate, fig.noun) == (low, high, unit, approximate, noun)
+    assert "between" in COMPARISONS
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_part"),
+    [
+        ("35 - 25%", "wrong order"),
+        ("25% - 35", "lower bound only"),
+        ("trên 25-35%", "cannot also be a bound"),
+        ("25 - 35% trở lên", "cannot carry 'trở lên'"),
+        ("2 triệu - 3", "scale word on the lower bound only"),
+        ("25 - 35 - 45%", "more than one number"),
+        ("25 and 35%", "more than one number"),
+        ("03-2024", "looks like a month"),
+    ],
+)
+def test_bad_ranges_are_refused(text, reason_part):
+    with pytest.raises(ParseError) as info:
+        parse_figure(text, file="f.csv", row=7)
+    assert reason_part in info.value.reason and info.value.row == 7
+
+
+def test_find_figures_reads_ranges_whole():
+    text = ("Tỷ lệ hồ sơ trực tuyến tăng từ 25 đến 35%, có nơi 40–45 %; "
+            "từ 15/12/2023 đến 14/3/2024; ngày 15-03-2024 đạt 90%.")
+    found = find_figures(text)
+    got = [(f.figure.raw, f.figure.comparison, f.figure.value, f.figure.low, f.figure.high) for f in found]
+    assert got == [("từ 25 đến 35%", "between", None, 0.25, 0.35),
+                   ("40-45 %", "between", None, 0.40, 0.45),
+                   ("đạt 90%", "==", 0.9, None, None)]
+    norm = normalize_text(text)
+    assert all(norm[f.start:f.end] == f.figure.raw for f in found)
+
+
+@pytest.mark.parametrize("noise", ["\u200b", "\u00ad", "\u2060"])
+def test_find_figures_sees_qualifiers_through_invisible_characters(noise):
+    """A zero-width character inside 'trên' must not turn '> 60%' into '== 60%'."""
+    found = find_figures(f"tỷ lệ đạt tr{noise}ên 60% và dư{noise}ới 5%")
+    assert [(f.figure.comparison, f.figure.value) for f in found] == [(">", 0.6), ("<", 0.05)]
+    found = find_figures(unicodedata.normalize("NFD", "tỷ lệ trên\u00a060%"))
+    assert [(f.figure.comparison, f.figure.value) for f in found] == [(">", 0.6)]
+    with pytest.raises(ParseError, match="wrong order"):
+        find_figures("giảm 35 - 25%")
+
+
+_DASHES = st.sampled_from(["-", " - ", "–", " – ", "—", "\u2212", " đến "])
+
+
+@PROFILE
+@given(st.integers(min_value=0, max_value=1000), st.integers(min_value=0, max_value=1000), _DASHES,
+       st.booleans(), st.booleans())
+def test_range_roundtrip(a, b, sep, both_pct, lead):
+    lo, hi = min(a, b), max(a, b)
+    text = f"{'từ ' if lead else ''}{format_number(lo / 10)}{'%' if both_pct else ''}{sep}{format_number(hi / 10)}%"
+    fig = parse_figure(text)
+    assert (fig.comparison, fig.unit) == ("between", "share")
+    assert fig.low == float(Decimal(lo) / 1000) and fig.high == float(Decimal(hi) / 1000)
+
+
+@PROFILE
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6), _DASHES)
+def test_reversed_ranges_always_refused(lo, gap, sep):
+    with pytest.raises(ParseError, match="wrong order"):
+        parse_figure(f"{lo + gap}{sep}{lo}")
+
+
+# ----------------------------------------------------------------------------- text normalization in numbers
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1\u200b234", 1234), ("\u20135", -5), ("\u22125", -5), ("1\u00a0234,5", 1234.5),
+     (unicodedata.normalize("NFD", "hơn 2 triệu"), 2_000_000)],
+)
+def test_numbers_use_the_text_normalizer(text, expected):
+    assert parse_figure(text).value == expected

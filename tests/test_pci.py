@@ -228,9 +228,14 @@ def test_non_numeric_score(bad_2012):
     assert r["file"] == "papi_pci_vietnamdata/PCI_2012.xlsx#Tong hop"
 
 
-def test_score_out_of_range(bad_2012):
-    r = _reject(bad_2012, "#Tong hop", 4, "E")
-    assert r["value"] == "11" and "valid range [1, 10]" in r["reason"]
+def test_score_out_of_range_kept_and_flagged(bad_2012):
+    """Issue 8: a score outside the catalog's valid range is kept as published and flagged, not rejected."""
+    ind = bad_2012.indicators
+    sel = ind[ind["source_file"].str.endswith("#Tong hop") & (ind["raw_row"] == 4) & (ind["raw_value"] == "11")]
+    assert len(sel) == 1 and sel.iloc[0]["value"] == 11.0
+    assert "outside_valid_range" in sel.iloc[0]["flags"].split(";")
+    rej = bad_2012.rejects
+    assert not (rej["file"].str.endswith("#Tong hop") & (rej["row"] == 4)).any()
 
 
 def test_unknown_province(bad_2012):

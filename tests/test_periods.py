@@ -9,8 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import numpy as np
+
+from cchc_research.catalog import aggregations
 from cchc_research.errors import AggregationError, ParseError, PeriodError, SchemaError
-from cchc_research.periods import FREQUENCIES, Period, parse_period, reporting_window, ytd_to_flows
+from cchc_research.periods import (
+    FREQS,
+    FREQUENCIES,
+    Period,
+    as_date,
+    parse_period,
+    period_frame,
+    period_index,
+    period_index_sql,
+    period_number,
+    reporting_window,
+    ytd_to_flows,
+)
 
 settings.register_profile("cchc-periods", derandomize=True, max_examples=200, deadline=None)
 PROFILE = settings.get_profile("cchc-periods")
@@ -240,7 +255,7 @@ def test_ytd_to_flows_quarters():
         "period": ["9 tháng đầu năm 2024", "quý I/2024", "6 tháng đầu năm 2024", "năm 2024"],
         "value": [420, 100, 250, 600],
     })
-    out = ytd_to_flows(ytd, by=("indicator", "geo_code"))
+    out = ytd_to_flows(ytd, by=("indicator", "geo_code"), aggregation=aggregations())
     assert out.index.equals(ytd.index)  # same rows, same order
     assert out["period"].tolist() == ["2024-Q3", "2024-Q1", "2024-Q2", "2024-Q4"]
     assert out["value"].tolist() == [170, 100, 150, 180]
@@ -308,9 +323,89 @@ def test_ytd_to_flows_refuses_rates():
         ytd_to_flows(frame)
     with pytest.raises(AggregationError, match="share"):
         ytd_to_flows(frame.assign(unit="share"))
-    with pytest.raises(AggregationError, match="on_time_rate"):
-        ytd_to_flows(frame.assign(indicator="on_time_rate"))
-    with pytest.raises(AggregationError, match="procedures_total"):
-        ytd_to_flows(frame.assign(indicator="procedures_total"))
+    with pytest.raises(AggregationError, match="on_time_rate.*not additive"):
+        ytd_to_flows(frame.assign(indicator="on_time_rate"), aggregation=aggregations())
+    with pytest.raises(AggregationError, match="procedures_total.*not additive"):
+        ytd_to_flows(frame.assign(indicator="procedures_total"), aggregation=aggregations())
+    # periods sits below the catalog: without the aggregations it refuses to guess
+    with pytest.raises(AggregationError, match=r"cannot tell.*dossiers_received.*aggregations\(\)"):
+        ytd_to_flows(frame.assign(indicator="dossiers_received"))
     with pytest.raises(SchemaError, match="missing column"):
         ytd_to_flows(frame, value="count", kind="count")
+
+
+# ----------------------------------------------------------------------------- numbering
+@pytest.mark.parametrize(("label", "freq", "number"), [
+    ("2024-03", "month", 12 * 2024 + 2),
+    ("2019-12", "month", 12 * 2019 + 11),
+    ("2024-Q1", "quarter", 4 * 2024),
+    ("2019-Q4", "quarter", 4 * 2019 + 3),
+    ("2024-H2", "half", 2 * 2024 + 1),
+    ("2024", "year", 2024),
+])
+def test_period_number_hand_cases(label, freq, number):
+    assert period_number([label], freq).tolist() == [number]
+    assert parse_period(label).number == number
+    assert period_frame([number], freq)["period"].tolist() == [label]
+    start = parse_period(label).start
+    assert period_index(pd.Series(pd.to_datetime([start.isoformat()])), freq).tolist() == [number]
+
+
+@pytest.mark.parametrize("freq", FREQS)
+def test_period_numbering_round_trips_and_is_consecutive(freq):
+    first = period_number(["2018" + {"month": "-01", "quarter": "-Q1", "half": "-H1",
+                                     "year": ""}[freq]], freq)[0]
+    numbers = np.arange(first, first + 30)
+    frame = period_frame(numbers, freq)
+    assert period_number(frame["period"], freq).tolist() == numbers.tolist()
+    assert period_index(frame["period_start"], freq).tolist() == numbers.tolist()
+    assert period_index(frame["period_end"], freq).tolist() == numbers.tolist()
+    # consecutive numbers are adjacent periods: each starts the day after the previous ends
+    gaps = (frame["period_start"].iloc[1:].to_numpy() - frame["period_end"].iloc[:-1].to_numpy())
+    assert (gaps == np.timedelta64(1, "D")).all()
+    assert [parse_period(lab).number for lab in frame["period"]] == numbers.tolist()
+
+
+def test_period_index_sql_matches_pandas_formula():
+    assert period_index_sql("d", "month") == "(year(d) * 12 + (month(d) - 1) // 1)"
+    assert period_index_sql("d", "half") == "(year(d) * 2 + (month(d) - 1) // 6)"
+
+
+def test_period_index_missing_dates_stay_missing():
+    out = period_index(pd.Series(pd.to_datetime(["2024-05-02", None])), "quarter")
+    assert out.iloc[0] == 8097 and out.isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize(("label", "freq"), [("2019-13", "month"), ("2019Q1", "quarter"),
+                                             ("2019-Q5", "quarter"), ("2019-Q1", "month"),
+                                             ("2019-H3", "half"), ("19", "year"), ("2019-01", "year")])
+def test_period_number_rejects_non_canonical_labels(label, freq):
+    with pytest.raises(PeriodError, match="not a canonical"):
+        period_number([label], freq)
+
+
+@pytest.mark.parametrize("freq", ["week", "range", None])
+def test_period_numbering_rejects_unknown_freq(freq):
+    for call in (lambda: period_number(["2019"], freq), lambda: period_frame([1], freq),
+                 lambda: period_index(pd.Series(pd.to_datetime(["2024-01-01"])), freq),
+                 lambda: period_index_sql("d", freq)):
+        with pytest.raises(AggregationError, match="freq must be one of"):
+            call()
+
+
+def test_range_has_no_number():
+    assert Period.range("2024-01-05", "2024-02-01").number is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2024-02-29", date(2024, 2, 29)), (pd.Timestamp("2024-03-01 10:00"), date(2024, 3, 1)),
+    (date(2020, 1, 1), date(2020, 1, 1)),
+])
+def test_as_date(value, expected):
+    assert as_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["29/02/2024", 20240229, None])
+def test_as_date_refuses(value):
+    with pytest.raises(PeriodError):
+        as_date(value)

@@ -229,7 +229,6 @@ def _bad(tmp_path, **changes):
         ({"fact_id": "A-1"}, "fact_id", "A-1", "fact_id must look like"),
         ({"indicator": "not_a_code"}, "indicator", "not_a_code", "not in the catalog"),
         ({"raw_value": "64/63", "value_kind": "rank", "indicator": "on_time_rate"}, "raw_value", "64/63", "rank"),
-        ({"raw_value": "120%", "value_kind": "percent"}, "raw_value", "1.2", "valid range"),
         ({"raw_value": "443.915/454.821", "value_kind": "ratio", "indicator": "dossiers_resolved"},
          "raw_value", None, "catalog unit"),
         ({"role": "trajectory_step", "base_fact_id": "900-77", "flags": "step_up"}, "base_fact_id", "900-77",
@@ -270,3 +269,24 @@ def test_target_without_qualifier_uses_polarity(tmp_path):
     assert ind.loc["seed_facts:900-01", "comparison"] == ">="
     assert ind.loc["seed_facts:900-02", "comparison"] == ">="
     assert "comparison_from_polarity" in ind.loc["seed_facts:900-02", "flags"]
+
+
+def test_out_of_range_value_is_kept_and_flagged(tmp_path):
+    """Issue 8: 120% is kept as published (1.2) with the flag outside_valid_range, never clipped."""
+    path = _write(tmp_path, [GOOD, {**GOOD, "fact_id": "900-02", "raw_value": "120%", "value_kind": "percent"}])
+    res = read_seed_facts(path, seeds_dir=tmp_path / "seeds")
+    res.check_accounting()
+    assert res.rows_rejected == 0
+    ind = res.indicators
+    row = ind[ind["raw_row"] == 2]
+    assert len(row) == 1 and row.iloc[0]["value"] == pytest.approx(1.2)
+    assert "outside_valid_range" in row.iloc[0]["flags"].split(";")
+
+
+def test_a_range_is_not_one_value():
+    """Issue 8: parse_figure reads "25 - 35%" as an interval; a single-value fact refuses it clearly."""
+    from cchc_research.sources.seed_facts import parse_value
+
+    with pytest.raises(SchemaError, match="a range .* is not one value") as exc:
+        parse_value("25 - 35%", "figure", file="f.csv", row=3, column="raw_value")
+    assert (exc.value.file, exc.value.row, exc.value.column) == ("f.csv", 3, "raw_value")

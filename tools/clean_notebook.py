@@ -3,7 +3,14 @@
 Usage: ``python tools/clean_notebook.py notebooks/*.ipynb``
 
 Removes papermill's run metadata and timings, injected-parameters cells, and sets the
-kernelspec to ``python3`` so nbval and papermill find the kernel everywhere.
+kernelspec to ``python3``.
+
+Kernel decision: committed notebooks keep the generic ``python3`` kernelspec, which every Jupyter
+(JupyterLab, a scheduler's papermill, Dagster, Prefect) resolves; the project's own tools never
+rely on it and name the project's kernel ``cchc-research`` explicitly (registered by ``./run`` /
+``cchc reports install-kernel``): the report runner (``kernel_name``), nbval
+(``--nbval-kernel-name cchc-research`` in ``./run test``), ``./run lab`` (default kernel) and the
+schedulers (``cchc reports run``).
 """
 
 from __future__ import annotations

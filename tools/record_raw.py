@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
+from cchc_research import config
+
+RAW = config.RAW_DIR
 
 
 def main() -> int:

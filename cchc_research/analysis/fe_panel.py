@@ -30,7 +30,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cchc_research.config import DEFAULT_SEED
-from cchc_research.errors import FewClustersWarning, MissingValuesError, ModelError
+from cchc_research.errors import FewClustersWarning, InvalidArgumentError, MissingValuesError
+from cchc_research.geo import provinces
+from cchc_research.models.bootstrap import wild_bootstrap
+from cchc_research.models.twfe import twfe
 
 __all__ = ["PanelSelection", "FitWithBootstrap", "select_panel", "fit_twfe_bootstrap", "coefficient_table", "check_years"]
 
@@ -84,15 +87,13 @@ class PanelSelection:
 
 
 def _province_names() -> pd.Series:
-    from cchc_research.geo import provinces
-
     p = provinces()
     return pd.Series(p["name_vi"].to_numpy(), index=p["geo_code"].astype(str).to_numpy())
 
 
 def check_years(start_year: int, end_year: int) -> None:
     if int(start_year) > int(end_year):
-        raise ModelError(f"start_year ({start_year}) is after end_year ({end_year})")
+        raise InvalidArgumentError(f"start_year ({start_year}) is after end_year ({end_year})")
 
 
 def select_panel(
@@ -125,7 +126,7 @@ def select_panel(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         A column is not in the panel, or ``start_year > end_year``.
     MissingValuesError
         No complete row is left.
@@ -143,7 +144,7 @@ def select_panel(
     columns = list(dict.fromkeys(columns))
     absent = [c for c in [*_KEYS, *columns] if c not in panel.columns]
     if absent:
-        raise ModelError(f"column(s) not in the panel: {', '.join(absent)}")
+        raise InvalidArgumentError(f"column(s) not in the panel: {', '.join(absent)}")
     names = _province_names()
     codes = list(names.index) if units is None else [str(u) for u in units]
     years = list(range(int(start_year), int(end_year) + 1))
@@ -242,9 +243,10 @@ def fit_twfe_bootstrap(
 
     Raises
     ------
+    InvalidArgumentError
+        A model column is not part of the selection.
     ModelError
-        A model column is not part of the selection (and the errors of
-        :func:`cchc_research.models.twfe`).
+        The errors of :func:`cchc_research.models.twfe`.
 
     Examples
     --------
@@ -261,12 +263,10 @@ def fit_twfe_bootstrap(
     >>> round(row["estimate"], 2), row["boot_p_value"] < 0.01, row["clusters"]
     (0.51, True, 40)
     """
-    from cchc_research.models import twfe, wild_bootstrap
-
     needed = [outcome, regressor, *controls]
     absent = [c for c in needed if c not in selection.columns]
     if absent:
-        raise ModelError(f"column(s) not in the selection: {', '.join(absent)}")
+        raise InvalidArgumentError(f"column(s) not in the selection: {', '.join(absent)}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FewClustersWarning)  # the bootstrap is the remedy
         res = twfe(selection.data, outcome, [regressor, *controls], fe=["geo_code", "year"],

@@ -3,8 +3,8 @@
 The functions behind notebook ``01_data_overview``. This module holds the coverage and
 missingness tables; the source-side tables (accounting, rejects, conflicts, consistency
 checks, definition breaks, provenance) live in
-:mod:`cchc_research.analysis.overview_provenance` and the figure wording in
-:mod:`cchc_research.analysis.overview_text`; both are re-exported here. Each function takes
+:mod:`cchc_research.analysis.overview_provenance` and they are re-exported here. :func:`overview_results` computes every table of the notebook at
+once; wording, tables and figures live in :mod:`cchc_research.reporting.overview`. Each function takes
 the processed tables as DataFrames (so it can be tested on small hand-made frames) and
 returns a tidy DataFrame; the ``load_*`` defaults read the real tables through
 :mod:`cchc_research.data`.
@@ -33,9 +33,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from cchc_research.analysis.overview_text import text
 from cchc_research.analysis.overview_provenance import (
-    _require,
+    require_columns,
     accounting_table,
     conflicts_table,
     consistency_flags,
@@ -44,10 +43,12 @@ from cchc_research.analysis.overview_provenance import (
     provenance_table,
     rejects_by_reason,
 )
-from cchc_research.errors import CCHCError
+from cchc_research.catalog import load_catalog
+from cchc_research.data import load_indicators, load_rejects, load_table
+from cchc_research.errors import InvalidArgumentError
+from cchc_research.geo import geo_name, provinces
 
 __all__ = [
-    "text",
     "reported_year",
     "drop_targets",
     "coverage_table",
@@ -61,7 +62,13 @@ __all__ = [
     "consistency_flags",
     "era_breaks",
     "provenance_table",
+    "PANEL_FAMILIES",
+    "summary_table",
+    "overview_results",
 ]
+
+#: Catalog families of the two provincial panels (PCI, PAPI).
+PANEL_FAMILIES = ("papi", "pci")
 
 def reported_year(frame: pd.DataFrame) -> pd.Series:
     """The reported year of each row: the calendar year of ``period_end``.
@@ -86,7 +93,7 @@ def reported_year(frame: pd.DataFrame) -> pd.Series:
     >>> reported_year(pd.DataFrame({"period_end": pd.to_datetime(["2024-03-31", "2025-12-31"])})).tolist()
     [2024, 2025]
     """
-    _require(frame, ["period_end"], "frame")
+    require_columns(frame, ["period_end"], "frame")
     return pd.to_datetime(frame["period_end"]).dt.year.astype("Int64")
 
 
@@ -111,15 +118,13 @@ def drop_targets(indicators: pd.DataFrame) -> pd.DataFrame:
     >>> drop_targets(f).index.tolist()
     [1, 2]
     """
-    _require(indicators, ["flags"], "indicators")
+    require_columns(indicators, ["flags"], "indicators")
     flags = indicators["flags"].astype("string").fillna("")
     is_target = flags.str.contains(r"(?:^|;)target(?:;|$)", regex=True)
     return indicators[~is_target.to_numpy(dtype=bool)]
 
 
 def _family_of(codes: pd.Series) -> pd.Series:
-    from cchc_research.catalog import load_catalog
-
     catalog = load_catalog()
     return codes.map(lambda c: catalog[c].family if c in catalog else "uncatalogued")
 
@@ -150,7 +155,7 @@ def coverage_table(
 
     Raises
     ------
-    CCHCError
+    InvalidArgumentError
         If ``by`` is not ``"family"`` or ``"indicator"``.
     SchemaError
         If a required column is missing.
@@ -165,8 +170,8 @@ def coverage_table(
     on_time_rate     0     1
     """
     if by not in ("family", "indicator"):
-        raise CCHCError(f"by must be 'family' or 'indicator', got {by!r}")
-    _require(indicators, ["indicator", "period_end"], "indicators")
+        raise InvalidArgumentError(f"by must be 'family' or 'indicator', got {by!r}")
+    require_columns(indicators, ["indicator", "period_end"], "indicators")
     work = pd.DataFrame({"indicator": indicators["indicator"].astype(str).to_numpy(),
                          "year": reported_year(indicators).to_numpy()})
     work = work.dropna(subset=["year"])
@@ -186,8 +191,6 @@ def coverage_table(
 
 def _universe(year: int) -> pd.DataFrame:
     """Provinces that existed in ``year`` (64 with Hà Tây up to 2008, 63 from 2009 to 2024)."""
-    from cchc_research.geo import provinces
-
     vintage = 2004 if year <= 2008 else 2008
     return provinces(vintage=vintage)[["geo_code", "name_vi"]]
 
@@ -220,7 +223,7 @@ def missing_provinces(indicators: pd.DataFrame, indicator: str, *,
     >>> missing_provinces(f, "papi_total")[["year", "geo_code", "geo_name"]].to_dict("records")
     [{'year': 2014, 'geo_code': '24', 'geo_name': 'Bắc Giang'}]
     """
-    _require(indicators, ["indicator", "geo_code", "geo_level", "period_end"], "indicators")
+    require_columns(indicators, ["indicator", "geo_code", "geo_level", "period_end"], "indicators")
     sel = indicators[(indicators["indicator"] == indicator) & (indicators["geo_level"] == "province")]
     present = pd.DataFrame({"year": reported_year(sel).to_numpy(), "geo_code": sel["geo_code"].to_numpy()})
     wanted = sorted(present["year"].dropna().unique()) if years is None else sorted(years)
@@ -269,7 +272,7 @@ def province_coverage(indicators: pd.DataFrame,
     rows = []
     drop = tuple(exclude_sources)
     if drop:
-        _require(indicators, ["source_id"], "indicators")
+        require_columns(indicators, ["source_id"], "indicators")
         indicators = indicators[~indicators["source_id"].astype(str).str.startswith(drop)]
     for code in codes:
         sel = indicators[(indicators["indicator"] == code) & (indicators["geo_level"] == "province")]
@@ -310,9 +313,7 @@ def documented_gaps(missing_cells: pd.DataFrame) -> pd.DataFrame:
     >>> documented_gaps(cells).to_dict("records")
     [{'year': 2014, 'geo_code': '24', 'geo_name': 'Bắc Giang', 'cells': 2, 'note': 'blank'}]
     """
-    from cchc_research.geo import geo_name
-
-    _require(missing_cells, ["year", "geo_code", "indicator", "note"], "missing_cells")
+    require_columns(missing_cells, ["year", "geo_code", "indicator", "note"], "missing_cells")
     cols = ["year", "geo_code", "geo_name", "cells", "note"]
     if missing_cells.empty:
         return pd.DataFrame(columns=cols)
@@ -321,3 +322,127 @@ def documented_gaps(missing_cells: pd.DataFrame) -> pd.DataFrame:
     out["year"] = out["year"].astype(int)
     out["geo_name"] = [geo_name(str(c)) for c in out["geo_code"]]
     return out[cols]
+
+
+def summary_table(indicators: pd.DataFrame, *, conflicts: pd.DataFrame, checks: pd.DataFrame,
+                  missing_papi: pd.DataFrame, raw_files: int) -> pd.DataFrame:
+    """The processed data in a dozen counts (one row per ``metric``, integer ``value``).
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table (``indicator``, ``geo_code``, ``source_id``, ``flags``,
+        ``simulated``).
+    conflicts, checks : pandas.DataFrame
+        The ``conflicts`` and ``consistency_checks`` tables.
+    missing_papi : pandas.DataFrame
+        Output of :func:`missing_provinces` for ``papi_total`` (one row per province-year).
+    raw_files : int
+        Number of raw files in the manifest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric`` (``reported_values``, ``indicators``, ``geographies``, ``source_ids``,
+        ``panel_values``, ``targets_excluded``, ``simulated_values``, ``conflicts``,
+        ``consistency_checks``, ``consistency_mismatches``, ``papi_missing_province_years``,
+        ``raw_files``) and ``value`` (int).
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"indicator": ["papi_total", "on_time_rate"], "geo_code": ["01", "79"],
+    ...                     "source_id": ["papi_2011_2016", "seed_facts:1"], "flags": [None, "target"],
+    ...                     "simulated": [False, False]})
+    >>> ch = pd.DataFrame({"check": ["parts"], "status": ["ok"]})
+    >>> t = summary_table(ind, conflicts=ind.iloc[:0], checks=ch, missing_papi=ind.iloc[:0], raw_files=3)
+    >>> dict(zip(t["metric"], t["value"]))["panel_values"]
+    1
+    """
+    require_columns(indicators, ["indicator", "geo_code", "source_id", "flags", "simulated"], "indicators")
+    require_columns(checks, ["status"], "checks")
+    reported = drop_targets(indicators)
+    family = _family_of(reported["indicator"].astype(str))
+    rows = {
+        "reported_values": len(reported),
+        "indicators": reported["indicator"].nunique(),
+        "geographies": reported["geo_code"].nunique(),
+        "source_ids": indicators["source_id"].astype(str).str.split(":").str[0].nunique(),
+        "panel_values": int(family.isin(PANEL_FAMILIES).sum()),
+        "targets_excluded": len(indicators) - len(reported),
+        "simulated_values": int(indicators["simulated"].astype(bool).sum()),
+        "conflicts": len(conflicts),
+        "consistency_checks": len(checks),
+        "consistency_mismatches": int((checks["status"] != "ok").sum()),
+        "papi_missing_province_years": len(missing_papi),
+        "raw_files": int(raw_files),
+    }
+    return pd.DataFrame({"metric": list(rows), "value": [int(v) for v in rows.values()]})
+
+
+def overview_results(*, min_year: int = 2005, max_year: int = 2025) -> dict[str, pd.DataFrame]:
+    """Every table of notebook ``01_data_overview``, computed from the processed data.
+
+    Parameters
+    ----------
+    min_year, max_year : int
+        Year range of the coverage tables.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``summary`` (:func:`summary_table`), ``coverage`` (family × year counts, index reset),
+        ``coverage_reform`` (indicator × year outside PAPI/PCI, years with a value),
+        ``province_coverage`` (years with a gap), ``papi_missing`` (province × year grid of PAPI
+        gaps, 1 = missing), ``gaps`` (:func:`documented_gaps`), ``accounting``, ``rejects``,
+        ``conflicts``, ``consistency_summary``, ``consistency_flags``, ``eras`` (the breaks of
+        indicators whose definition changed) and ``provenance``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``min_year > max_year``.
+    """
+    if min_year > max_year:
+        raise InvalidArgumentError(f"min_year ({min_year}) is after max_year ({max_year})")
+    ind = load_indicators()
+    reported = drop_targets(ind)
+    families = {c: i.family for c, i in load_catalog().items()}
+    coverage = coverage_table(reported, by="family", min_year=min_year, max_year=max_year)
+    reform = reported[~reported["indicator"].map(families).isin(PANEL_FAMILIES)]
+    by_ind = coverage_table(reform, by="indicator", min_year=min_year, max_year=max_year)
+    by_ind = by_ind.loc[:, by_ind.sum(axis=0) > 0]
+    primary = ind[~ind["source_id"].astype(str).str.startswith("news_figures")]
+    missing = missing_provinces(primary, "papi_total")
+    grid = pd.crosstab(missing["geo_name"], missing["year"])
+    grid = grid.reindex(columns=range(int(missing["year"].min()) if len(missing) else min_year,
+                                      int(missing["year"].max()) + 1 if len(missing) else min_year + 1),
+                        fill_value=0)
+    pcov = province_coverage(ind, ["papi_total", "pci_weighted"])
+    conflicts = load_table("conflicts")
+    checks = load_table("consistency_checks")
+    rejects = load_rejects()
+    provenance = provenance_table()
+    eras = era_breaks(families=["papi", "online_services", "par_index", "pci"])
+    broken = eras.loc[~eras["comparable_with_previous"], "indicator"]
+    eras = eras[eras["indicator"].isin(broken)].reset_index(drop=True)
+    return {
+        "summary": summary_table(ind, conflicts=conflicts, checks=checks, missing_papi=missing,
+                                 raw_files=len(provenance)),
+        "coverage": coverage.reset_index(),
+        "coverage_reform": by_ind.reset_index(),
+        "province_coverage": pcov[pcov["missing"] > 0].reset_index(drop=True),
+        "papi_missing": grid,
+        "gaps": documented_gaps(load_table("papi_missing_cells")),
+        "accounting": accounting_table(),
+        "rejects": rejects_by_reason(rejects),
+        "conflicts": conflicts_table(conflicts),
+        "consistency_summary": consistency_summary(checks),
+        "consistency_flags": consistency_flags(checks),
+        "eras": eras,
+        "provenance": provenance,
+    }

@@ -25,9 +25,12 @@ import pandas as pd
 import yaml
 
 from cchc_research import config
-from cchc_research.errors import SchemaError
+from cchc_research.catalog import load_catalog
+from cchc_research.data import ensure_built, load_rejects
+from cchc_research.errors import SchemaError, SourceError
 
 __all__ = [
+    "require_columns",
     "accounting_table",
     "rejects_by_reason",
     "conflicts_table",
@@ -38,7 +41,7 @@ __all__ = [
 ]
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     """Raise :class:`~cchc_research.errors.SchemaError` naming the columns ``frame`` lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -85,18 +88,14 @@ def accounting_table(source_counts: pd.DataFrame | None = None,
     {'source_id': 'pci', 'reject_records': 3, 'rejected_raw_rows': 2, 'balanced': True}
     """
     if source_counts is None:
-        from cchc_research.data import ensure_built
-
         ensure_built()
         source_counts = pd.read_csv(config.PROCESSED_DIR / "source_counts.csv", dtype={"source_id": str})
     if rejects is None:
-        from cchc_research.data import load_rejects
-
         rejects = load_rejects()
     cols = ["source_id", "rows_read", "rows_processed", "rows_rejected", "values"]
-    _require(source_counts, cols, "source_counts")
+    require_columns(source_counts, cols, "source_counts")
     out = source_counts[cols].copy().reset_index(drop=True)
-    _require(rejects, ["source_id", "file", "row"], "rejects")
+    require_columns(rejects, ["source_id", "file", "row"], "rejects")
     work = pd.DataFrame({
         "key": [_source_key(s, out["source_id"]) for s in rejects["source_id"]],
         "file": rejects["file"].astype(str).to_numpy(),
@@ -140,7 +139,7 @@ def rejects_by_reason(rejects: pd.DataFrame, *, source_ids: Iterable[str] | None
     >>> rejects_by_reason(rej).to_dict("records")[0]
     {'source': 'pci', 'reason': 'rank row', 'error': 'SourceError', 'rows': 2}
     """
-    _require(rejects, ["source_id", "reason", "error"], "rejects")
+    require_columns(rejects, ["source_id", "reason", "error"], "rejects")
     known = list(source_ids) if source_ids is not None else ["papi", "pci", "news_figures",
                                                              "seed_facts", "targets_1191"]
     work = pd.DataFrame({
@@ -175,7 +174,7 @@ def conflicts_table(conflicts: pd.DataFrame) -> pd.DataFrame:
     >>> round(float(conflicts_table(c)["spread"].iloc[0]), 4)
     0.0006
     """
-    _require(conflicts, ["indicator", "geo_name", "period", "values", "chosen", "chosen_value", "rule"],
+    require_columns(conflicts, ["indicator", "geo_name", "period", "values", "chosen", "chosen_value", "rule"],
              "conflicts")
     spreads = []
     for text in conflicts["values"].astype(str):
@@ -213,7 +212,7 @@ def consistency_summary(checks: pd.DataFrame) -> pd.DataFrame:
     >>> consistency_summary(ch).to_dict("records")
     [{'check': 'ratio_vs_percent', 'mismatch': 1, 'ok': 2, 'total': 3}]
     """
-    _require(checks, ["check", "status"], "checks")
+    require_columns(checks, ["check", "status"], "checks")
     table = pd.crosstab(checks["check"], checks["status"])
     table["total"] = table.sum(axis=1)
     table.columns.name = None
@@ -247,7 +246,7 @@ def consistency_flags(checks: pd.DataFrame, *, include_ok_ratio_checks: bool = T
     """
     cols = ["check", "status", "indicator", "geo_code", "period", "expected", "observed",
             "difference", "tolerance"]
-    _require(checks, cols, "checks")
+    require_columns(checks, cols, "checks")
     keep = checks["status"] != "ok"
     if include_ok_ratio_checks:
         keep |= checks["check"] == "ratio_vs_percent"
@@ -276,8 +275,6 @@ def era_breaks(*, families: Iterable[str] | None = None) -> pd.DataFrame:
     >>> row["from"].tolist(), row["legal_basis"].tolist()
     (['2022-08-01'], ['Nghị định 42/2022/NĐ-CP'])
     """
-    from cchc_research.catalog import load_catalog
-
     wanted = None if families is None else set(families)
     rows = []
     for code, ind in sorted(load_catalog().items()):
@@ -315,6 +312,8 @@ def provenance_table(manifest_path: str | Path | None = None, *, sha_chars: int 
 
     Raises
     ------
+    SourceError
+        If the manifest file does not exist.
     SchemaError
         If the manifest has no ``sources`` list.
 
@@ -327,6 +326,10 @@ def provenance_table(manifest_path: str | Path | None = None, *, sha_chars: int 
     12
     """
     path = Path(manifest_path) if manifest_path is not None else config.RAW_DIR / "MANIFEST.yaml"
+    if not path.is_file():
+        raise SourceError(str(path), "raw-data manifest not found (a project home holds "
+                          "data/raw/MANIFEST.yaml: run `cchc init DIR` or set CCHC_HOME)",
+                          file=str(path))
     with open(path, encoding="utf-8") as fh:
         manifest = yaml.safe_load(fh) or {}
     sources = manifest.get("sources")

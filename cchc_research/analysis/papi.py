@@ -17,6 +17,8 @@ procedures (D5) and public service delivery (D6)?*
   another dimension (default D2 transparency), before D8 existed.
 * :func:`dimension_coverage` — provinces with a value per dimension and year (the 2018 change
   from six to eight dimensions, and the gaps).
+* :func:`egovernance_study` — the whole study of notebook 03 in one call: every frame and fit
+  the report shows (its presentation is :mod:`cchc_research.reporting.papi`).
 
 PAPI dimension scores run from 1 to 10. Until 2017 the total is the sum of six dimensions
 (maximum 60); from 2018 it is the sum of eight (D7 environmental governance and D8
@@ -51,11 +53,11 @@ from cchc_research.analysis.fe_panel import (
     select_panel,
 )
 from cchc_research.config import DEFAULT_SEED
-from cchc_research.errors import ModelError
+from cchc_research.errors import InvalidArgumentError
+from cchc_research.geo import provinces
+from cchc_research.models.demean import demean_frame
 
 __all__ = [
-    "LABELS",
-    "label",
     "DIMENSIONS",
     "D5_SUBDIMENSIONS",
     "PanelSelection",
@@ -67,6 +69,7 @@ __all__ = [
     "leave_one_region_out",
     "subdimension_models",
     "dimension_coverage",
+    "egovernance_study",
 ]
 
 #: PAPI dimension codes D1 … D8 (D7 and D8 from 2018).
@@ -120,7 +123,7 @@ def egovernance_models(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         No outcome, a column not in the panel, or the regressor among the outcomes.
 
     Examples
@@ -142,9 +145,9 @@ def egovernance_models(
     """
     outcomes = list(outcomes)
     if not outcomes:
-        raise ModelError("egovernance_models needs at least one outcome")
+        raise InvalidArgumentError("egovernance_models needs at least one outcome")
     if regressor in outcomes:
-        raise ModelError(f"the regressor {regressor!r} cannot also be an outcome")
+        raise InvalidArgumentError(f"the regressor {regressor!r} cannot also be an outcome")
     fits = {}
     for y in outcomes:
         sel = select_panel(panel, [y, regressor], start_year, end_year, units=units)
@@ -184,7 +187,7 @@ def leave_one_region_out(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         ``regions`` without the needed columns.
 
     Examples
@@ -202,12 +205,10 @@ def leave_one_region_out(
     [{'excluded': 'none', 'n_provinces_excluded': 0, 'nobs': 120}, {'excluded': 'A', 'n_provinces_excluded': 15, 'nobs': 60}, {'excluded': 'B', 'n_provinces_excluded': 15, 'nobs': 60}]
     """
     if regions is None:
-        from cchc_research.geo import provinces
-
         regions = provinces()[["geo_code", "region", "region_en"]]
     need = {"geo_code", "region", "region_en"}
     if not need <= set(regions.columns):
-        raise ModelError(f"regions needs columns {sorted(need)}")
+        raise InvalidArgumentError(f"regions needs columns {sorted(need)}")
     regions = regions.assign(geo_code=regions["geo_code"].astype(str))
     units = list(regions["geo_code"])
     full = select_panel(panel, [outcome, regressor], start_year, end_year, units=units)
@@ -253,7 +254,7 @@ def subdimension_models(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError, ModelError
         As :func:`egovernance_models`.
 
     Examples
@@ -288,7 +289,7 @@ def dimension_coverage(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         A column is not in the panel, or ``start_year > end_year``.
 
     Examples
@@ -303,39 +304,80 @@ def dimension_coverage(
     columns = list(columns)
     absent = [c for c in ["year", *columns] if c not in panel.columns]
     if absent:
-        raise ModelError(f"column(s) not in the panel: {', '.join(absent)}")
+        raise InvalidArgumentError(f"column(s) not in the panel: {', '.join(absent)}")
     sub = panel[panel["year"].between(start_year, end_year)]
     counts = sub.groupby("year")[columns].count()
     years = pd.Index(range(int(start_year), int(end_year) + 1), name="year")
     return counts.reindex(years, fill_value=0).astype(np.int64)
 
-#: Figure and table labels of notebook 03 (Vietnamese, English).
-LABELS: dict[str, tuple[str, str]] = {
-    "source": ("Nguồn: PAPI (CECODES, VFF-CRT, RTA, UNDP Việt Nam); tính toán của cchc-research.",
-               "Source: PAPI (CECODES, VFF-CRT, RTA, UNDP Viet Nam); cchc-research calculations."),
-    "coverage_title": ("Số tỉnh có điểm PAPI theo năm và lĩnh vực", "Provinces with a PAPI score, by year and dimension"),
-    "within_title": ("Biến thiên trong tỉnh (đã loại hiệu ứng tỉnh và năm)",
-                     "Within-province variation (province and year effects removed)"),
-    "within_x": ("{x} (độ lệch)", "{x} (deviation)"),
-    "within_y": ("{y} (độ lệch)", "{y} (deviation)"),
-    "fit_line": ("Hệ số TWFE = {b:.3f}", "TWFE slope = {b:.3f}"),
-    "loro_title": ("Hệ số khi bỏ từng vùng", "Coefficient leaving one region out"),
-    "loro_x": ("Hệ số của {x} (KTC 95% bootstrap)", "Coefficient on {x} (95% bootstrap CI)"),
-    "full_sample": ("Toàn bộ mẫu", "Full sample"),
-    "excluded": ("Vùng bị bỏ", "Region left out"),
-    "none": ("Không bỏ vùng nào", "None (full sample)"),
-}
 
+def egovernance_study(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "papi_d5_public_admin_procedures",
+    alt_outcome: str = "papi_d6_public_service_delivery",
+    regressor: str = "papi_d8_e_governance",
+    start_year: int = 2018,
+    end_year: int = 2024,
+    sub_regressor: str = "papi_d2_transparency",
+    sub_start_year: int = 2011,
+    sub_end_year: int = 2016,
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    units: Sequence[str] | None = None,
+) -> dict:
+    """The study of notebook 03: coverage, main fits, within variation and both robustness checks.
 
-def label(key: str, lang: str = "vi", **fmt) -> str:
-    """A notebook-03 label in ``lang`` (falls back to :func:`cchc_research.labels.label`).
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Wide province × year panel (``data.load_panel("province_year")``).
+    outcome, alt_outcome, regressor : str
+        Main outcome (D5), alternative outcome (D6) and the regressor of interest (D8).
+    start_year, end_year : int
+        Window of the main models.
+    sub_regressor, sub_start_year, sub_end_year
+        Regressor and window of the 2011–2016 D5 sub-dimension models.
+    bootstrap_reps, seed : int
+        Wild cluster bootstrap draws and seed (every fit uses the same seed).
+    units : sequence of str, optional
+        Expected provinces (default the 63).
 
-    Examples
-    --------
-    >>> from cchc_research.analysis.papi import label
-    >>> label("full_sample", "en")
-    'Full sample'
+    Returns
+    -------
+    dict
+        ``coverage`` (:func:`dimension_coverage`, 2011 to ``max(end_year, 2017)``), ``fits``
+        (:func:`egovernance_models` for ``outcome`` and ``alt_outcome``), ``table``
+        (:func:`coefficient_table` of ``fits``), ``main`` (the fit of ``outcome``), ``within``
+        (outcome and regressor demeaned by province and year on the main sample, for the
+        partial-regression figure), ``loro`` (:func:`leave_one_region_out`), ``subfits`` and
+        ``subtable`` (:func:`subdimension_models`), and the parameters under ``params``.
+
+    Raises
+    ------
+    InvalidArgumentError, ModelError
+        As the functions it calls.
     """
-    from cchc_research.labels import translate
-
-    return translate(LABELS, key, lang, **fmt)
+    fits = egovernance_models(panel, outcomes=[outcome, alt_outcome], regressor=regressor,
+                              start_year=start_year, end_year=end_year,
+                              bootstrap_reps=bootstrap_reps, seed=seed, units=units)
+    main = fits[outcome]
+    subfits = subdimension_models(panel, regressor=sub_regressor, start_year=sub_start_year,
+                                  end_year=sub_end_year, bootstrap_reps=bootstrap_reps, seed=seed,
+                                  units=units)
+    return {
+        "params": {"outcome": outcome, "alt_outcome": alt_outcome, "regressor": regressor,
+                   "start_year": int(start_year), "end_year": int(end_year),
+                   "sub_regressor": sub_regressor, "sub_start_year": int(sub_start_year),
+                   "sub_end_year": int(sub_end_year), "bootstrap_reps": int(bootstrap_reps)},
+        "coverage": dimension_coverage(panel, 2011, max(int(end_year), 2017)),
+        "fits": fits,
+        "main": main,
+        "table": coefficient_table(fits),
+        "within": demean_frame(main.selection.data, [outcome, regressor], ["geo_code", "year"]),
+        "loro": leave_one_region_out(panel, outcome=outcome, regressor=regressor,
+                                     start_year=start_year, end_year=end_year,
+                                     bootstrap_reps=bootstrap_reps, seed=seed),
+        "subfits": subfits,
+        "subtable": coefficient_table(subfits),
+    }

@@ -11,12 +11,16 @@ the share of surveyed firms spending more than 10% of their time on state regula
   z-score ``pci_web_score_z`` (a province's standing among the 63 in that year) can.
 * :func:`timecost_models` — two-way fixed effects (province, year), CR1 clustered by province
   and the wild cluster bootstrap for each regressor, one at a time and jointly.
+* :func:`yearly_means` — the mean of each variable over provinces, by year, and the counts.
+* :func:`timecost_study` — the whole study of notebook 04 in one call (its presentation is
+  :mod:`cchc_research.reporting.pci`).
 * :func:`frac_logit_models` — Papke & Wooldridge (2008) fractional logit for a share outcome
   with the correlated-random-effects (Mundlak) device: each regressor enters with its
   province mean over the window, plus year dummies; cluster-robust by province; average
   marginal effects (delta method) are reported.
-* :func:`two_way_demean` — the within (province and year) variation that the TWFE slope uses,
-  for a partial-regression scatter.
+* the within (province and year) variation that the TWFE slope uses, for a partial-regression
+  scatter, comes from :func:`cchc_research.models.demean.demean_frame` (one demeaning routine
+  for the package).
 
 Note that the PCI sub-indices are built from the firm survey's component indicators: the
 website score is a component of the transparency sub-index and the g1 share a component of
@@ -37,22 +41,29 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from cchc_research.analysis.fe_panel import FitWithBootstrap, fit_twfe_bootstrap, select_panel
+from cchc_research.analysis.fe_panel import (
+    FitWithBootstrap,
+    coefficient_table,
+    fit_twfe_bootstrap,
+    select_panel,
+)
+from cchc_research.catalog import get_indicator
 from cchc_research.config import DEFAULT_SEED
-from cchc_research.errors import FewClustersWarning, ModelError
+from cchc_research.errors import FewClustersWarning, InvalidArgumentError, ModelError
+from cchc_research.models.demean import demean_frame
+from cchc_research.models.fraclogit import frac_logit
+from cchc_research.models.results import EstimationResults
 
 __all__ = [
-    "LABELS",
-    "label",
     "WEB_SCORE_Z",
     "add_web_score_z",
     "is_share_outcome",
     "timecost_models",
     "frac_logit_models",
-    "two_way_demean",
+    "yearly_means",
+    "timecost_study",
 ]
 
 #: Column added by :func:`add_web_score_z`.
@@ -111,8 +122,6 @@ def is_share_outcome(code: str) -> bool:
     >>> is_share_outcome("pci_g1_time_on_regulations"), is_share_outcome("pci_time_costs")
     (True, False)
     """
-    from cchc_research.catalog import get_indicator
-
     return get_indicator(code).unit == "share"
 
 
@@ -157,7 +166,7 @@ def timecost_models(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         No regressor, or the outcome among the regressors.
 
     Examples
@@ -175,9 +184,9 @@ def timecost_models(
     """
     regressors = list(dict.fromkeys(regressors))
     if not regressors:
-        raise ModelError("timecost_models needs at least one regressor")
+        raise InvalidArgumentError("timecost_models needs at least one regressor")
     if outcome in regressors:
-        raise ModelError(f"the outcome {outcome!r} cannot also be a regressor")
+        raise InvalidArgumentError(f"the outcome {outcome!r} cannot also be a regressor")
     panel = _prepare(panel, regressors)
     sel = select_panel(panel, [outcome, *regressors], start_year, end_year, units=units)
     fits = {x: fit_twfe_bootstrap(sel, outcome, x, bootstrap_reps=bootstrap_reps, seed=seed) for x in regressors}
@@ -223,9 +232,10 @@ def frac_logit_models(
 
     Raises
     ------
-    ModelError
-        No regressor, or the outcome is not a share in [0, 1]
-        (:class:`~cchc_research.errors.OutcomeRangeError`).
+    InvalidArgumentError
+        No regressor.
+    OutcomeRangeError
+        The outcome is not a share in [0, 1].
 
     Examples
     --------
@@ -240,12 +250,9 @@ def frac_logit_models(
     >>> round(float(out["t"]["fit"].params["t"]), 2), list(out["t"]["ame"].params.index)
     (-0.48, ['t'])
     """
-    from cchc_research.models import frac_logit
-    from cchc_research.models.results import EstimationResults
-
     regressors = list(dict.fromkeys(regressors))
     if not regressors:
-        raise ModelError("frac_logit_models needs at least one regressor")
+        raise InvalidArgumentError("frac_logit_models needs at least one regressor")
     panel = _prepare(panel, regressors)
     sel = select_panel(panel, [outcome, *regressors], start_year, end_year, units=units)
     data = sel.data.copy()
@@ -273,96 +280,110 @@ def frac_logit_models(
     return out
 
 
-def two_way_demean(
-    frame: pd.DataFrame,
-    columns: Sequence[str],
-    unit: str = "geo_code",
-    time: str = "year",
-    *,
-    tol: float = 1e-12,
-    max_iter: int = 1000,
-) -> pd.DataFrame:
-    """Remove unit and time means (alternating projections; exact for unbalanced panels).
-
-    The result is the variation the two-way FE slope is estimated from (Frisch–Waugh–Lovell):
-    the OLS slope of the demeaned outcome on the demeaned regressor equals the TWFE slope.
+def yearly_means(panel: pd.DataFrame, columns: Sequence[str], start_year: int, end_year: int) -> pd.DataFrame:
+    """Mean over provinces of each column, by year, with the number of province-years with a value.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        No missing values in ``columns``.
+    panel : pandas.DataFrame
     columns : sequence of str
-    unit, time : str
-    tol : float
-        Stop when the largest change of an iteration is below ``tol`` times the scale.
-    max_iter : int
+    start_year, end_year : int
 
     Returns
     -------
     pandas.DataFrame
-        ``unit``, ``time`` and the demeaned ``columns`` (same row order as ``frame``).
+        One row per column: ``indicator`` (the column name), ``n`` (int64) and one float column
+        per year (named by the year as a string).
 
     Raises
     ------
-    ModelError
-        Missing columns or values, or no convergence within ``max_iter``.
+    InvalidArgumentError
+        A column is not in the panel.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cchc_research.analysis.pci import two_way_demean
-    >>> df = pd.DataFrame({"geo_code": list("aabb"), "year": [1, 2, 1, 2], "y": [1.0, 2.0, 3.0, 5.0]})
-    >>> two_way_demean(df, ["y"])["y"].tolist()
-    [0.25, -0.25, -0.25, 0.25]
+    >>> df = pd.DataFrame({"year": [2012, 2012, 2013], "x": [1.0, 3.0, None]})
+    >>> yearly_means(df, ["x"], 2012, 2013).to_dict("records")
+    [{'indicator': 'x', 'n': 2, '2012': 2.0, '2013': nan}]
     """
     columns = list(columns)
-    absent = [c for c in [unit, time, *columns] if c not in frame.columns]
+    absent = [c for c in ["year", *columns] if c not in panel.columns]
     if absent:
-        raise ModelError(f"column(s) not in the frame: {', '.join(absent)}")
-    if frame[columns].isna().any().any():
-        raise ModelError("two_way_demean needs complete data (no missing values)")
-    u = pd.factorize(frame[unit])[0]
-    t = pd.factorize(frame[time])[0]
-    X = frame[columns].to_numpy(dtype=float).copy()
-    nu, nt = np.bincount(u), np.bincount(t)
-    scale = max(float(np.abs(X).max()), 1.0)
-    for _ in range(max_iter):
-        before = X.copy()
-        for codes, counts in ((u, nu), (t, nt)):
-            sums = np.zeros((counts.size, X.shape[1]))
-            np.add.at(sums, codes, X)
-            X -= (sums / counts[:, None])[codes]
-        if np.abs(X - before).max() < tol * scale:
-            break
-    else:
-        raise ModelError(f"two-way demeaning did not converge in {max_iter} iterations")
-    out = frame[[unit, time]].copy()
-    out[columns] = X
-    return out
-
-#: Figure and table labels of notebook 04 (Vietnamese, English).
-LABELS: dict[str, tuple[str, str]] = {
-    "source": ("Nguồn: PCI 2012–2016 (VCCI, USAID), tệp dữ liệu gốc qua mdtrinh/vietnamdata; tính toán của cchc-research.",
-               "Source: PCI 2012–2016 (VCCI, USAID), original data files via mdtrinh/vietnamdata; cchc-research calculations."),
-    "pci_web_score_z": ("Điểm trang web của tỉnh (chuẩn hóa trong năm)", "Provincial website score (standardised within year)"),
-    "raw_title": ("Số liệu gốc theo tỉnh-năm", "Province-years, raw values"),
-    "within_title": ("Biến thiên trong tỉnh (đã loại hiệu ứng tỉnh và năm)",
-                     "Within-province variation (province and year effects removed)"),
-    "deviation": ("{v} (độ lệch)", "{v} (deviation)"),
-    "fit_line": ("Hệ số TWFE = {b:.3f}", "TWFE slope = {b:.3f}"),
-    "scatter_title": ("Minh bạch và chi phí thời gian, {a}–{b}", "Transparency and time costs, {a}–{b}"),
-}
+        raise InvalidArgumentError(f"column(s) not in the panel: {', '.join(absent)}")
+    window = panel[panel["year"].between(start_year, end_year)]
+    means = window.groupby("year")[columns].mean().T
+    means = means.reindex(columns=range(int(start_year), int(end_year) + 1))
+    means.columns = [str(c) for c in means.columns]
+    means.insert(0, "n", window[columns].notna().sum().astype("int64").to_numpy())
+    return means.rename_axis("indicator").reset_index()
 
 
-def label(key: str, lang: str = "vi", **fmt) -> str:
-    """A notebook-04 label in ``lang`` (falls back to :func:`cchc_research.labels.label`).
+def timecost_study(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "pci_g1_time_on_regulations",
+    alt_outcome: str = "pci_time_costs",
+    regressors: Sequence[str] = ("pci_transparency", WEB_SCORE_Z),
+    start_year: int = 2012,
+    end_year: int = 2016,
+    bootstrap_reps: int = 9999,
+    seed: int = DEFAULT_SEED,
+    units: Sequence[str] | None = None,
+) -> dict:
+    """The study of notebook 04: yearly means, TWFE with the bootstrap, fractional logit, alternative outcome.
 
-    Examples
-    --------
-    >>> from cchc_research.analysis.pci import label
-    >>> label("pci_web_score_z", "en")
-    'Provincial website score (standardised within year)'
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Wide province × year panel (``pci_web_score_z`` is added when a regressor needs it).
+    outcome, alt_outcome : str
+        Main outcome (the g1 share) and alternative outcome (time-cost sub-index).
+    regressors : sequence of str
+        The first is the regressor of interest (its within variation is drawn).
+    start_year, end_year, bootstrap_reps, seed, units
+        As :func:`timecost_models`.
+
+    Returns
+    -------
+    dict
+        ``params``; ``means`` (:func:`yearly_means` of the outcomes and regressors — the raw
+        website scores instead of their within-year z-score, whose yearly mean is zero by
+        construction); ``fits`` and ``table`` (:func:`timecost_models`, coefficient table);
+        ``selection`` (the shared complete cases); ``within`` (outcome and first regressor
+        demeaned by province and year); ``frac_logit`` (:func:`frac_logit_models`, ``{}`` when
+        the outcome is not a share) and ``ame`` (one row per model and regressor: the average
+        marginal effects); ``alt_fits`` and ``alt_table`` (the alternative outcome).
+
+    Raises
+    ------
+    InvalidArgumentError, ModelError
+        As the functions it calls.
     """
-    from cchc_research.labels import translate
-
-    return translate(LABELS, key, lang, **fmt)
+    regressors = list(dict.fromkeys(regressors))
+    panel = _prepare(panel, regressors)
+    shown = [c for c in [outcome, alt_outcome, *regressors] if c != WEB_SCORE_Z]
+    if WEB_SCORE_Z in regressors:
+        shown += ["pci_web_score_2012", "pci_web_score"]
+    fits = timecost_models(panel, outcome=outcome, regressors=regressors, start_year=start_year,
+                           end_year=end_year, bootstrap_reps=bootstrap_reps, seed=seed, units=units)
+    sel = fits[regressors[0]].selection
+    fl = (frac_logit_models(panel, outcome=outcome, regressors=regressors, start_year=start_year,
+                            end_year=end_year, units=units) if is_share_outcome(outcome) else {})
+    ame = (pd.concat([v["ame"].tidy().assign(model=k) for k, v in fl.items()], ignore_index=True)
+           if fl else pd.DataFrame())
+    alt_fits = timecost_models(panel, outcome=alt_outcome, regressors=regressors, start_year=start_year,
+                               end_year=end_year, bootstrap_reps=bootstrap_reps, seed=seed, units=units)
+    return {
+        "params": {"outcome": outcome, "alt_outcome": alt_outcome, "regressors": regressors,
+                   "start_year": int(start_year), "end_year": int(end_year),
+                   "bootstrap_reps": int(bootstrap_reps)},
+        "means": yearly_means(panel, shown, start_year, end_year),
+        "fits": fits,
+        "table": coefficient_table(fits),
+        "selection": sel,
+        "within": demean_frame(sel.data, [outcome, regressors[0]], ["geo_code", "year"]),
+        "frac_logit": fl,
+        "ame": ame,
+        "alt_fits": alt_fits,
+        "alt_table": coefficient_table(alt_fits),
+    }

@@ -14,14 +14,11 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
 from cchc_research.labels import SIMULATED, check_lang, translate
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cchc_research.analysis.rollout import RolloutData, RolloutEstimates
 
 __all__ = ["text", "number", "display_table", "plot_event_study", "summary_line",
            "bootstrap_lines", "headline_markdown"]
@@ -77,6 +74,13 @@ _TEXT: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "twfe_estimand": ("Σ trọng số TWFE × tác động thật", "Σ TWFE weight × true effect"),
     "twfe_estimate": ("Ước lượng TWFE tĩnh", "Static TWFE estimate"),
     "all": ("Tất cả", "All"),
+    "inference": ("Suy luận", "Inference"),
+    "cr1": ("Sai số cụm CR1", "Cluster-robust CR1"),
+    "wild_bootstrap": ("Bootstrap cụm hoang dã (WCR)", "Wild cluster bootstrap (WCR)"),
+    "randomization": ("Suy luận hoán vị ngày triển khai", "Randomization over rollout dates"),
+    "multiplier": ("Bootstrap nhân (R did)", "Multiplier bootstrap (R did)"),
+    "analytic": ("Sai số giải tích", "Analytic"),
+    "cell_variance": ("Phương sai theo đơn vị × kỳ", "Unit × period variances"),
     "summary": ("{sim}: {n} hồ sơ → {units} quận/huyện × {periods} kỳ ({first}..{last}); nhóm "
                 "triển khai cuối {last_cohort}, cửa sổ nhận diện đến {through}",
                 "{sim}: {n} dossiers → {units} districts × {periods} periods ({first}..{last}); "
@@ -149,7 +153,7 @@ def number(n: int, lang: str = "vi") -> str:
     return s.replace(",", ".") if check_lang(lang) == "vi" else s
 
 
-def summary_line(data: "RolloutData", lang: str = "vi") -> str:
+def summary_line(data: Any, lang: str = "vi") -> str:
     """One line describing the simulated world and its panel.
 
     Examples
@@ -165,7 +169,7 @@ def summary_line(data: "RolloutData", lang: str = "vi") -> str:
         last_cohort=data.last_cohort, through=data.identified_through)
 
 
-def bootstrap_lines(estimates: "dict[str, RolloutEstimates]", lang: str = "vi") -> list[str]:
+def bootstrap_lines(estimates: dict[str, Any], lang: str = "vi") -> list[str]:
     """One line per outcome: static TWFE, CR1 s.e., wild-bootstrap p-value and 95% interval.
 
     Parameters
@@ -189,26 +193,27 @@ def bootstrap_lines(estimates: "dict[str, RolloutEstimates]", lang: str = "vi") 
     return out
 
 
-def headline_markdown(estimates: "dict[str, RolloutEstimates]", lang: str = "vi") -> str:
+def headline_markdown(estimates: dict[str, Any], decompositions: dict[str, pd.DataFrame],
+                      lang: str = "vi") -> str:
     """Markdown bullets: static TWFE vs truth, its negative weights, Callaway–Sant'Anna vs truth.
 
     Parameters
     ----------
     estimates : dict
         Outcome → :class:`~cchc_research.analysis.rollout.RolloutEstimates`.
+    decompositions : dict
+        Outcome → :func:`~cchc_research.analysis.rollout.twfe_decomposition` table.
     lang : {"vi", "en"}
 
     Returns
     -------
     str
     """
-    from cchc_research.analysis.rollout import twfe_decomposition
-
     lines = [text("headline_title", lang), ""]
     for outcome, est in estimates.items():
         ov = est.overall.set_index("estimator")
         tw, cs = ov.loc["twfe_static"], ov.loc["callaway_santanna"]
-        dec = twfe_decomposition(est).set_index("cohort").loc["all"]
+        dec = decompositions[outcome].set_index("cohort").loc["all"]
         lines.append("- " + text("headline", lang).format(
             outcome=text(outcome, lang), tw=tw["estimate"], tw_truth=tw["truth"], tw_bias=tw["bias"],
             neg=dec["negative_weight"], n_neg=int(dec["negative_cells"]),
@@ -241,7 +246,7 @@ def display_table(frame: pd.DataFrame, lang: str = "vi", digits: int = 4) -> pd.
     [{'Estimator': 'Sun–Abraham (last-treated cohort as control)', 'Estimate': 0.1235}]
     """
     out = frame.copy()
-    for col in ("estimator", "outcome", "cohort"):
+    for col in ("estimator", "outcome", "cohort", "inference"):
         if col in out:
             out[col] = out[col].map(lambda k: text(k, lang) if k in _TEXT else k)
     out = out.drop(columns=[c for c in ("target",) if c in out])
@@ -255,7 +260,7 @@ _STYLE = {"twfe_event_study": ("tab:red", "s", -0.2), "callaway_santanna": ("tab
           "sun_abraham": ("tab:green", "^", 0.2)}
 
 
-def plot_event_study(est: "RolloutEstimates", data: "RolloutData", lang: str = "vi"):
+def plot_event_study(est: Any, data: Any, lang: str = "vi"):
     """Event-study figure: three estimators with 95% intervals, the truth overlaid.
 
     Parameters

@@ -22,9 +22,9 @@ Matching rules (no apples to oranges):
 The gap is in the indicator's unit (percentage points for shares), signed with the catalog
 polarity so that a negative gap means *short of the target*.
 
-The selection of actuals lives in :mod:`cchc_research.analysis.scorecard_actuals` and the
-wording and formatting in :mod:`cchc_research.analysis.scorecard_display`; their public names
-are re-exported here.
+The selection of actuals lives in :mod:`cchc_research.analysis.scorecard_actuals` (public names
+re-exported here); the wording, tables and figure of the notebook live in
+:mod:`cchc_research.reporting.scorecard`.
 
 Examples
 --------
@@ -41,23 +41,16 @@ import pandas as pd
 from cchc_research.analysis.scorecard_actuals import (
     HEADLINE_CODES,
     PLAN_CITY,
-    _catalog,
-    _city_code,
-    _flags,
-    _load,
-    _pick_latest,
+    indicator_catalog,
+    city_code,
+    flag_set,
+    load_inputs,
+    pick_latest,
     candidate_actuals,
     headline_indicators,
     latest_actuals,
 )
-from cchc_research.analysis.scorecard_display import (
-    display_scorecard,
-    format_gap,
-    format_value,
-    localize,
-    text,
-)
-from cchc_research.errors import CCHCError, SchemaError
+from cchc_research.errors import InvalidArgumentError, SchemaError
 
 __all__ = [
     "PLAN_CITY",
@@ -72,11 +65,9 @@ __all__ = [
     "scorecard",
     "trajectory_table",
     "headline_indicators",
-    "text",
-    "localize",
-    "format_value",
-    "format_gap",
-    "display_scorecard",
+    "not_compared_table",
+    "status_counts",
+    "scorecard_results",
 ]
 
 #: Date of signature of Decision 1191/QĐ-UBND.
@@ -107,7 +98,7 @@ def signed_gap(actual: float, target: float, polarity: str, unit: str) -> float:
 
     Raises
     ------
-    CCHCError
+    InvalidArgumentError
         For an unknown polarity.
 
     Examples
@@ -120,7 +111,7 @@ def signed_gap(actual: float, target: float, polarity: str, unit: str) -> float:
     2.0
     """
     if polarity not in ("higher_better", "lower_better", "neutral"):
-        raise CCHCError(f"unknown polarity {polarity!r}")
+        raise InvalidArgumentError(f"unknown polarity {polarity!r}")
     if actual is None or target is None or pd.isna(actual) or pd.isna(target) or polarity == "neutral":
         return float("nan")
     diff = float(actual) - float(target)
@@ -145,7 +136,7 @@ def target_met(actual: float, comparison: str, target: float, *, tol: float = 1e
 
     Raises
     ------
-    CCHCError
+    InvalidArgumentError
         For an unknown comparison or a missing value.
 
     Examples
@@ -156,11 +147,11 @@ def target_met(actual: float, comparison: str, target: float, *, tol: float = 1e
     False
     """
     if pd.isna(actual) or pd.isna(target):
-        raise CCHCError("target_met needs both an actual and a target value")
+        raise InvalidArgumentError("target_met needs both an actual and a target value")
     a, t = float(actual), float(target)
     ops = {">=": a >= t - tol, ">": a > t, "<=": a <= t + tol, "<": a < t, "==": abs(a - t) <= tol}
     if comparison not in ops:
-        raise CCHCError(f"unknown comparison {comparison!r}")
+        raise InvalidArgumentError(f"unknown comparison {comparison!r}")
     return bool(ops[comparison])
 
 
@@ -173,24 +164,48 @@ def _step_year(group: pd.DataFrame, as_of: int) -> pd.DataFrame:
     return group[years == chosen]
 
 
-def _related(city_rows: list[dict], code: str, catalog) -> str:
-    """Same-family, same-unit indicators the city reports under another code (not compared)."""
+def _related_rows(city_rows: list[dict], code: str, catalog) -> list[dict]:
+    """Same-family, same-unit indicators the city reports under another code (not compared).
+
+    One dict per distinct (indicator, period, comparison, value): ``indicator``, ``period``,
+    ``comparison``, ``value``, ``unit``.
+    """
     entry = catalog.get(code)
     if entry is None:
-        return ""
-    parts = []
+        return []
+    out = []
     for rec in city_rows:
         other = catalog.get(rec["indicator"])
         if (rec["indicator"] == code or other is None or other.family != entry.family
                 or other.unit != entry.unit):
             continue
-        value = float(rec["value"])
-        shown = f"{value * 100:.1f}%" if other.unit == "share" else f"{value:g}"
+        row = {"indicator": rec["indicator"], "period": rec["period"], "comparison": rec["comparison"],
+               "value": float(rec["value"]), "unit": other.unit}
+        if row not in out:
+            out.append(row)
+    return out
+
+
+def _related(city_rows: list[dict], code: str, catalog) -> str:
+    """The rows of :func:`_related_rows` as one ``"; "``-joined line (the ``not_compared`` column)."""
+    parts = []
+    for rec in _related_rows(city_rows, code, catalog):
+        value = rec["value"]
+        shown = f"{value * 100:.1f}%" if rec["unit"] == "share" else f"{value:g}"
         cmp = "" if rec["comparison"] == "==" else f"{rec['comparison']} "
         text = f"{rec['indicator']} {rec['period']}: {cmp}{shown}"
         if text not in parts:
             parts.append(text)
     return "; ".join(parts)
+
+
+def _city_rows(ind: pd.DataFrame, code: str, as_of: int) -> list[dict]:
+    """The city's reported (non-target) rows up to ``as_of``, sorted, as records."""
+    rows = ind[(ind["geo_code"] == code) & (pd.to_datetime(ind["period_end"]).dt.year <= as_of)]
+    rows = rows[["target" not in flag_set(f) for f in rows["flags"]]]
+    rows = rows.sort_values(["indicator", "period_end", "source_id"], kind="mergesort")
+    return rows[["indicator", "period", "comparison", "value"]].astype(
+        {"indicator": object, "period": object, "comparison": object}).to_dict("records")
 
 
 def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame | None = None,
@@ -217,7 +232,9 @@ def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame
         ``target``, ``unit``, ``deadline`` (year), ``trajectory_year``, ``benchmark``,
         ``actual``, ``actual_period``, ``actual_source``, ``derivation``, ``gap`` (indicator
         unit, percentage points for shares; negative = short of the target), ``gap_unit``,
-        ``status`` (``met`` / ``not_met`` / ``no_data``), ``note``, ``not_compared`` (same-family
+        ``status`` (``met`` / ``not_met`` / ``no_data``), ``note`` (in words), ``reasons`` (the
+        same as ``;``-joined codes: ``infeasible``, ``scope_differs``, ``predates_decision``,
+        ``no_actual``), ``not_compared`` (same-family
         indicators the city reports that were *not* compared) and ``flags``.
 
     Raises
@@ -235,24 +252,20 @@ def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame
     >>> bool(scorecard("01")["benchmark"].all())
     True
     """
-    ind, tgt = _load(indicators, targets)
+    ind, tgt = load_inputs(indicators, targets)
     need = ["target_id", "indicator", "scope", "comparison", "value", "unit", "deadline",
             "trajectory_year", "flags", "geo_code"]
     missing = [c for c in need if c not in tgt.columns]
     if missing:
         raise SchemaError(", ".join(missing), "targets lacks required column(s)")
-    code = _city_code(city)
-    catalog = _catalog()
+    code = city_code(city)
+    catalog = indicator_catalog()
     cands = candidate_actuals(code, as_of=as_of, indicators=ind)
-    actuals = _pick_latest(cands[cands["agency"] == ""])
+    actuals = pick_latest(cands[cands["agency"] == ""])
     by_code = actuals.set_index("indicator")
-    city_rows = ind[(ind["geo_code"] == code) & (pd.to_datetime(ind["period_end"]).dt.year <= as_of)]
-    city_rows = city_rows[["target" not in _flags(f) for f in city_rows["flags"]]]
-    city_rows = city_rows.sort_values(["indicator", "period_end", "source_id"], kind="mergesort")
-    city_rows = city_rows[["indicator", "period", "comparison", "value"]].astype(
-        {"indicator": object, "period": object, "comparison": object}).to_dict("records")
+    city_rows = _city_rows(ind, code, as_of)
     tgt = tgt.copy()
-    tgt["_flags"] = [_flags(f) for f in tgt["flags"]]
+    tgt["_flags"] = [flag_set(f) for f in tgt["flags"]]
     if not include_restatements:
         tgt = tgt[["restatement" not in fs for fs in tgt["_flags"]]]
     tgt["_group"] = [next((f.split("=", 1)[1] for f in fs if f.startswith("step_of=")), tid.split("@")[0])
@@ -266,15 +279,17 @@ def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame
         polarity = entry.polarity if entry is not None else "neutral"
         unit = str(rec["unit"])
         scope = "" if rec["scope"] is None or pd.isna(rec["scope"]) else str(rec["scope"])
-        notes = []
+        notes, reasons = [], []
         related = ""
         actual = period = source = derivation = None
         gap = float("nan")
         status = "no_data"
         if "infeasible_target" in rec["_flags"]:
             notes.append("infeasible target (a rate below 0%)")
+            reasons.append("infeasible")
         if scope not in CITYWIDE_SCOPES:
             notes.append(f"target scope '{scope}' differs from the reported actuals (city-wide, all fields)")
+            reasons.append("scope_differs")
         elif ind_code in by_code.index:
             act = by_code.loc[ind_code]
             actual, period, source = float(act["value"]), str(act["period"]), str(act["source_id"])
@@ -283,8 +298,10 @@ def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame
             status = "met" if target_met(actual, str(rec["comparison"]), rec["value"]) else "not_met"
             if pd.Timestamp(act["period_end"]) < DECISION_DATE:
                 notes.append("actual predates Decision 1191 (2021-04-07)")
+                reasons.append("predates_decision")
         else:
             notes.append("no reported actual with this indicator code")
+            reasons.append("no_actual")
             related = _related(city_rows, ind_code, catalog)
         rows.append({
             "target_id": rec["target_id"],
@@ -304,6 +321,7 @@ def scorecard(city: str = PLAN_CITY, *, as_of: int = 2025, targets: pd.DataFrame
             "gap_unit": "pp" if unit == "share" else unit,
             "status": status,
             "note": "; ".join(notes),
+            "reasons": ";".join(reasons),
             "not_compared": related,
             "flags": ";".join(sorted(rec["_flags"])),
         })
@@ -339,14 +357,14 @@ def trajectory_table(city: str = PLAN_CITY, *, targets: pd.DataFrame | None = No
     >>> late[["year", "target"]].round(2).values.tolist()[-1], bool(late["infeasible"].iloc[-1])
     ([2025.0, 0.0], True)
     """
-    ind, tgt = _load(indicators, targets)
-    code = _city_code(city)
-    catalog = _catalog()
+    ind, tgt = load_inputs(indicators, targets)
+    code = city_code(city)
+    catalog = indicator_catalog()
     cands = candidate_actuals(code, as_of=9999, indicators=ind)
     cands = cands[cands["agency"] == ""]
     cands = cands.assign(year=pd.to_datetime(cands["period_end"]).dt.year)
     tgt = tgt[tgt["trajectory_year"].notna()].copy()
-    fsets = [_flags(f) for f in tgt["flags"]]
+    fsets = [flag_set(f) for f in tgt["flags"]]
     tgt = tgt[["restatement" not in fs for fs in fsets]]
     fsets = [fs for fs in fsets if "restatement" not in fs]
     tgt["trajectory"] = [next((f.split("=", 1)[1] for f in fs if f.startswith("step_of=")), tid.split("@")[0])
@@ -359,7 +377,7 @@ def trajectory_table(city: str = PLAN_CITY, *, targets: pd.DataFrame | None = No
         entry = catalog.get(str(rec["indicator"]))
         actual, period, gap, status = float("nan"), None, float("nan"), "no_data"
         if scope in CITYWIDE_SCOPES:
-            here = _pick_latest(cands[(cands["indicator"] == rec["indicator"]) & (cands["year"] == year)])
+            here = pick_latest(cands[(cands["indicator"] == rec["indicator"]) & (cands["year"] == year)])
             if len(here):
                 actual, period = float(here["value"].iloc[0]), str(here["period"].iloc[0])
                 gap = signed_gap(actual, rec["value"], entry.polarity if entry else "neutral", str(rec["unit"]))
@@ -370,3 +388,80 @@ def trajectory_table(city: str = PLAN_CITY, *, targets: pd.DataFrame | None = No
                      "gap": gap, "status": status})
     return pd.DataFrame(rows, columns=["trajectory", "indicator", "scope", "year", "comparison", "target",
                                        "infeasible", "actual", "actual_period", "gap", "status"])
+
+
+def not_compared_table(card: pd.DataFrame, city: str = PLAN_CITY, *, as_of: int = 2025,
+                       indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What the city reports under another definition for each target without an actual (listed, not scored).
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        Output of :func:`scorecard` for the same city and ``as_of``.
+    city : str
+    as_of : int
+    indicators : pandas.DataFrame, optional
+        Loaded by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (target, related figure): ``target_id``, ``indicator`` (the target's),
+        ``related`` (the other indicator code), ``period``, ``comparison``, ``value``, ``unit``.
+
+    Examples
+    --------
+    >>> card = scorecard("79")
+    >>> nc = not_compared_table(card, "79")
+    >>> "online_procedure_share" in set(nc["indicator"]), bool((nc["related"] != nc["indicator"]).all())
+    (True, True)
+    """
+    ind, _ = load_inputs(indicators, None)
+    code = city_code(city)
+    catalog = indicator_catalog()
+    rows_city = _city_rows(ind, code, as_of)
+    rows = []
+    for rec in card[card["status"] == "no_data"].to_dict("records"):
+        for rel in _related_rows(rows_city, str(rec["indicator"]), catalog):
+            rows.append({"target_id": rec["target_id"], "indicator": rec["indicator"], "related": rel["indicator"],
+                         "period": rel["period"], "comparison": rel["comparison"], "value": rel["value"],
+                         "unit": rel["unit"]})
+    return pd.DataFrame(rows, columns=["target_id", "indicator", "related", "period", "comparison", "value", "unit"])
+
+
+def status_counts(card: pd.DataFrame) -> pd.DataFrame:
+    """Number of targets by status, in the order of :data:`STATUSES`, plus ``total``.
+
+    Examples
+    --------
+    >>> status_counts(pd.DataFrame({"status": ["met", "no_data", "no_data"]})).values.tolist()
+    [['met', 1], ['not_met', 0], ['no_data', 2], ['total', 3]]
+    """
+    counts = card["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    out = pd.DataFrame({"status": list(STATUSES) + ["total"],
+                        "targets": [int(v) for v in counts.to_numpy()] + [len(card)]})
+    return out
+
+
+def scorecard_results(city: str = PLAN_CITY, *, as_of: int = 2025) -> dict[str, pd.DataFrame]:
+    """Every table of notebook ``02_targets_scorecard`` for ``city``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``card`` (:func:`scorecard`), ``status_counts``, ``trajectories``
+        (:func:`trajectory_table`), ``not_compared`` (:func:`not_compared_table`),
+        ``restated`` (targets stated twice with different comparisons, flag
+        ``inconsistent_restatement``) and ``headline`` (:func:`headline_indicators`).
+    """
+    card = scorecard(city, as_of=as_of)
+    restated = scorecard(city, as_of=as_of, include_restatements=True)
+    restated = restated[restated["flags"].str.contains("inconsistent_restatement")].reset_index(drop=True)
+    return {
+        "card": card,
+        "status_counts": status_counts(card),
+        "trajectories": trajectory_table(city),
+        "not_compared": not_compared_table(card, city, as_of=as_of),
+        "restated": restated,
+        "headline": headline_indicators(city, as_of=as_of),
+    }

@@ -32,6 +32,11 @@ __all__ = [
     "candidate_actuals",
     "latest_actuals",
     "headline_indicators",
+    "flag_set",
+    "indicator_catalog",
+    "load_inputs",
+    "city_code",
+    "pick_latest",
 ]
 
 #: The city whose plan Decision 1191 is.
@@ -44,21 +49,21 @@ HEADLINE_CODES = ("par_index", "sipas", "papi_total", "papi_d5_public_admin_proc
 _RELIABILITY_ORDER = {"high": 0, "medium-high": 1, "medium": 2, "low-medium": 3, "low": 4}
 
 
-def _flags(text: object) -> set[str]:
+def flag_set(text: object) -> set[str]:
     """The set of ``;``-separated flags of a ``flags`` cell (empty for a missing cell)."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
         return set()
     return {f.strip() for f in str(text).split(";") if f.strip()}
 
 
-def _catalog():
+def indicator_catalog():
     """The indicator catalog (:func:`cchc_research.catalog.load_catalog`)."""
     from cchc_research.catalog import load_catalog
 
     return load_catalog()
 
 
-def _load(indicators: pd.DataFrame | None, targets: pd.DataFrame | None):
+def load_inputs(indicators: pd.DataFrame | None, targets: pd.DataFrame | None):
     """The given indicator and targets tables, loading the processed ones where ``None``."""
     from cchc_research.data import load_indicators, load_targets
 
@@ -66,7 +71,7 @@ def _load(indicators: pd.DataFrame | None, targets: pd.DataFrame | None):
             load_targets() if targets is None else targets)
 
 
-def _city_code(city: str) -> str:
+def city_code(city: str) -> str:
     """GSO code of a province given by name, alias or code."""
     from cchc_research.geo import resolve_province
 
@@ -100,16 +105,16 @@ def candidate_actuals(city: str = PLAN_CITY, *, as_of: int = 2025,
     >>> round(float(sat["value"]), 4), sat["derivation"]
     (0.8233, '1 − dissatisfaction_rate')
     """
-    ind, _ = _load(indicators, pd.DataFrame())
+    ind, _ = load_inputs(indicators, pd.DataFrame())
     need = ["indicator", "geo_code", "period", "period_end", "value", "unit", "comparison",
             "numerator", "source_id", "reliability", "flags"]
     missing = [c for c in need if c not in ind.columns]
     if missing:
         raise SchemaError(", ".join(missing), "indicators lacks required column(s)")
-    code = _city_code(city)
+    code = city_code(city)
     sel = ind[(ind["geo_code"] == code) & (ind["comparison"] == "==")
               & (pd.to_datetime(ind["period_end"]).dt.year <= as_of)].copy()
-    flag_sets = [_flags(f) for f in sel["flags"]]
+    flag_sets = [flag_set(f) for f in sel["flags"]]
     sel = sel[[("target" not in fs) for fs in flag_sets]]
     flag_sets = [fs for fs in flag_sets if "target" not in fs]
     base = pd.DataFrame({
@@ -125,7 +130,7 @@ def candidate_actuals(city: str = PLAN_CITY, *, as_of: int = 2025,
         "has_counts": sel["numerator"].notna().to_numpy(),
         "agency": [next((f.split("=", 1)[1] for f in fs if f.startswith("agency=")), "") for fs in flag_sets],
     })
-    catalog = _catalog()
+    catalog = indicator_catalog()
     derived = []
     for rec, fs in zip(base.to_dict("records"), flag_sets):
         entry = catalog.get(rec["indicator"])
@@ -142,7 +147,7 @@ def candidate_actuals(city: str = PLAN_CITY, *, as_of: int = 2025,
     return out.sort_values(["indicator", "period_end", "source_id", "derivation"]).reset_index(drop=True)
 
 
-def _pick_latest(cands: pd.DataFrame) -> pd.DataFrame:
+def pick_latest(cands: pd.DataFrame) -> pd.DataFrame:
     """Latest per indicator; ties → reported before derived, counts before printed %, reliability, id."""
     if cands.empty:
         return cands
@@ -187,7 +192,7 @@ def latest_actuals(city: str = PLAN_CITY, *, as_of: int = 2025, citywide_only: b
     cands = candidate_actuals(city, as_of=as_of, indicators=indicators)
     if citywide_only:
         cands = cands[cands["agency"] == ""]
-    return _pick_latest(cands)
+    return pick_latest(cands)
 
 
 def headline_indicators(city: str = PLAN_CITY, *, as_of: int = 2025,
@@ -221,12 +226,12 @@ def headline_indicators(city: str = PLAN_CITY, *, as_of: int = 2025,
     >>> round(float(h.loc["par_index", "value"]), 4), h.loc["par_index", "period"]
     (0.9143, '2023')
     """
-    ind, _ = _load(indicators, pd.DataFrame())
-    code = _city_code(city)
+    ind, _ = load_inputs(indicators, pd.DataFrame())
+    code = city_code(city)
     wanted = list(codes)
     sel = ind[(ind["geo_code"] == code) & ind["indicator"].isin(wanted)
               & (pd.to_datetime(ind["period_end"]).dt.year <= as_of)].copy()
-    sel = sel[["target" not in _flags(f) for f in sel["flags"]]]
+    sel = sel[["target" not in flag_set(f) for f in sel["flags"]]]
     sel["_rel"] = sel["reliability"].map(_RELIABILITY_ORDER).fillna(9)
     sel = sel.sort_values(["indicator", "period_end", "_rel", "source_id"],
                           ascending=[True, False, True, True], kind="mergesort").drop_duplicates("indicator")

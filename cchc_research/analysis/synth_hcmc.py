@@ -37,11 +37,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cchc_research.errors import MissingValuesError, ModelError, TreatedUnitNotFoundError
+from cchc_research.errors import InvalidArgumentError, MissingValuesError, ModelError, TreatedUnitNotFoundError
+from cchc_research.geo import provinces
+from cchc_research.models.synth import synthetic_control
 
 __all__ = [
-    "LABELS",
-    "label",
     "NEAR_PERFECT_FIT",
     "SynthPanel",
     "SynthAnalysis",
@@ -51,7 +51,7 @@ __all__ = [
     "placebo_table",
     "power_facts",
     "in_time_placebo",
-    "rounded",
+    "decentralization_study",
 ]
 
 
@@ -119,7 +119,7 @@ def prepare_synth_panel(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         Missing columns, or ``start_year >= end_year``.
     TreatedUnitNotFoundError
         The treated unit is not in the panel.
@@ -138,9 +138,9 @@ def prepare_synth_panel(
     """
     absent = [c for c in ("geo_code", "geo_name", "year", outcome) if c not in panel.columns]
     if absent:
-        raise ModelError(f"column(s) not in the panel: {', '.join(absent)}")
+        raise InvalidArgumentError(f"column(s) not in the panel: {', '.join(absent)}")
     if int(start_year) >= int(end_year):
-        raise ModelError(f"start_year ({start_year}) must be before end_year ({end_year})")
+        raise InvalidArgumentError(f"start_year ({start_year}) must be before end_year ({end_year})")
     treated = str(treated)
     years = list(range(int(start_year), int(end_year) + 1))
     sub = panel.loc[panel["year"].between(start_year, end_year), ["geo_code", "geo_name", "year", outcome]].copy()
@@ -154,8 +154,6 @@ def prepare_synth_panel(
         gaps = [y for y in years if treated not in wide.columns or pd.isna(wide.at[y, treated])]
         raise MissingValuesError(f"treated unit {treated!r} has no {outcome} in {', '.join(map(str, gaps))}")
     if candidates is None:
-        from cchc_research.geo import provinces
-
         candidates = provinces()["geo_code"].astype(str).tolist()  # the 63 provinces (2008–2025)
     pool = [str(c) for c in candidates]
     pool = [c for c in pool if c != treated]
@@ -223,9 +221,11 @@ def run_synth(
 
     Raises
     ------
-    ModelError
+    InvalidArgumentError
         ``treatment_year`` leaves fewer than two pre-years or no post-year (and the errors of
         :func:`prepare_synth_panel`).
+    ModelError
+        Fewer than two complete donors.
 
     Examples
     --------
@@ -240,10 +240,8 @@ def run_synth(
     >>> facts["donors"], facts["pre_years"], round(facts["smallest_p_value"], 4)
     (10, 7, 0.0909)
     """
-    from cchc_research.models import synthetic_control
-
     if not (int(start_year) + 2 <= int(treatment_year) <= int(end_year)):
-        raise ModelError(
+        raise InvalidArgumentError(
             f"treatment_year {treatment_year} needs at least two pre-years from {start_year} "
             f"and a post-year up to {end_year}"
         )
@@ -456,51 +454,55 @@ def in_time_placebo(
     return run_synth(panel, outcome=outcome, treated=treated, treatment_year=fake_year,
                      start_year=start_year, end_year=last_pre_year, candidates=candidates)
 
-#: Figure and table labels of notebook 05 (Vietnamese, English).
-LABELS: dict[str, tuple[str, str]] = {
-    "source": ("Nguồn: PAPI 2011–2016 (bảng gốc, qua mdtrinh/vietnamdata) và 2017–2024 (chép tay từ tunah72/papi-dashboard); "
-               "CECODES, VFF-CRT, RTA, UNDP Việt Nam; tính toán của cchc-research.",
-               "Source: PAPI 2011–2016 (original workbook, via mdtrinh/vietnamdata) and 2017–2024 (hand transcription of "
-               "tunah72/papi-dashboard); CECODES, VFF-CRT, RTA, UNDP Viet Nam; cchc-research calculations."),
-    "path_title": ("{unit}: thực tế và đối chứng tổng hợp — {y}", "{unit}: actual and synthetic control — {y}"),
-    "gap_title": ("Chênh lệch thực tế − tổng hợp: {unit} và giả dược các tỉnh khác",
-                  "Gap actual − synthetic: {unit} and placebos (other provinces)"),
-    "reform": ("Nghị quyết 54/2017/QH14 (từ {y})", "Resolution 54/2017/QH14 (from {y})"),
-    "fake_reform": ("Năm cải cách giả định {y}", "Fake reform year {y}"),
-    "in_time_title": ("Kiểm định giả dược theo thời gian (cải cách giả định {y})", "In-time placebo (fake reform in {y})"),
-    "weight": ("Trọng số", "Weight"),
-}
 
+def decentralization_study(
+    panel: pd.DataFrame,
+    *,
+    treated: str = "79",
+    treatment_year: int = 2018,
+    outcome: str = "papi_d5_public_admin_procedures",
+    start_year: int = 2011,
+    end_year: int = 2024,
+    fake_year: int = 2015,
+    candidates: Sequence[str] | None = None,
+) -> dict:
+    """The study of notebook 05: synthetic control of the treated unit, placebos and power.
 
-def label(key: str, lang: str = "vi", **fmt) -> str:
-    """A notebook-05 label in ``lang`` (falls back to :func:`cchc_research.labels.label`).
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Wide province × year panel.
+    treated, treatment_year, outcome, start_year, end_year, candidates
+        As :func:`run_synth`.
+    fake_year : int
+        Fake reform year of the in-time placebo (within the pre-period).
 
-    Examples
-    --------
-    >>> from cchc_research.analysis.synth_hcmc import label
-    >>> label("weight", "vi")
-    'Trọng số'
+    Returns
+    -------
+    dict
+        ``params``; ``analysis`` (:func:`run_synth`); ``weights`` (:func:`weights_table`);
+        ``series`` (treated, synthetic and gap by year); ``placebo`` (:func:`placebo_table`);
+        ``facts`` (:func:`power_facts`); ``excluded`` (candidate donors left out for a missing
+        year); ``fake`` and ``fake_facts`` (:func:`in_time_placebo` and its power facts).
+
+    Raises
+    ------
+    ModelError, MissingValuesError, TreatedUnitNotFoundError
+        As :func:`run_synth`.
     """
-    from cchc_research.labels import translate
-
-    return translate(LABELS, key, lang, **fmt)
-
-
-def rounded(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    """Round the float columns to ``digits`` and turn ``-0.0`` into ``0.0`` for display.
-
-    A gap of ``-1e-15`` rounds to ``-0.0``, whose sign is rounding noise; adding ``0.0``
-    removes it (IEEE 754: ``-0.0 + 0.0 == +0.0``), so displayed tables are identical across
-    platforms.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cchc_research.analysis.synth_hcmc import rounded
-    >>> rounded(pd.DataFrame({"a": [-1e-15, 0.123456], "b": ["x", "y"]}))["a"].tolist()
-    [0.0, 0.1235]
-    """
-    out = frame.copy()
-    cols = out.select_dtypes(include="float").columns
-    out[cols] = out[cols].round(digits) + 0.0
-    return out
+    analysis = run_synth(panel, outcome=outcome, treated=treated, treatment_year=treatment_year,
+                         start_year=start_year, end_year=end_year, candidates=candidates)
+    fake = in_time_placebo(panel, outcome=outcome, treated=treated, fake_year=fake_year,
+                           start_year=start_year, last_pre_year=treatment_year - 1, candidates=candidates)
+    return {
+        "params": {"treated": str(treated), "treatment_year": int(treatment_year), "outcome": outcome,
+                   "start_year": int(start_year), "end_year": int(end_year), "fake_year": int(fake_year)},
+        "analysis": analysis,
+        "weights": weights_table(analysis),
+        "series": analysis.result.series.rename_axis("year").reset_index(),
+        "placebo": placebo_table(analysis),
+        "facts": power_facts(analysis),
+        "excluded": analysis.prep.excluded,
+        "fake": fake,
+        "fake_facts": power_facts(fake),
+    }

@@ -8,8 +8,13 @@ schema
 io
     :func:`read_export` (CSV, Excel, Parquet) → clean frame + rejects + counts.
 validate_sql
-    :func:`validate_to_parquet`: the same validation as SQL in DuckDB for large
-    Parquet/CSV inputs (clean Parquet + rejects Parquet, never loaded into pandas).
+    :func:`validate_to_parquet`: the same validation for large inputs, out of core
+    (clean Parquet + rejects Parquet, never loaded into pandas).
+frontend, rules, dates
+    What both readers share: the front end (encodings, delimiters, header row below title
+    rows, merged cells, ragged rows), the rules (one DuckDB query) and the one date parser.
+inputs, sqlutil
+    Input checks of the aggregation engines; DuckDB helpers.
 workdays
     Working-day calendar with Vietnamese public holidays (incl. Tết) and make-up days.
 aggregate
@@ -74,7 +79,8 @@ datetime.date(2024, 2, 15)
 from __future__ import annotations
 
 from cchc_research.dossiers.aggregate import BY_COLUMNS, COUNT_COLUMNS, RATE_COLUMNS, aggregate
-from cchc_research.dossiers.io import DossierExport, ExportCounts, parse_dates, read_export
+from cchc_research.dossiers.dates import DateWindow, parse_date, parse_dates
+from cchc_research.dossiers.io import DossierExport, ExportCounts, read_export
 from cchc_research.dossiers.schema import (
     CHANNELS,
     DOSSIER_COLUMNS,
@@ -100,6 +106,8 @@ __all__ = [
     "read_export",
     "validate_to_parquet",
     "parse_dates",
+    "parse_date",
+    "DateWindow",
     "DossierExport",
     "ExportCounts",
     "DOSSIER_COLUMNS",

@@ -29,18 +29,24 @@ Examples
 
 from __future__ import annotations
 
-import glob
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from cchc_research.dossiers.periods import period_frame
+from cchc_research.dossiers.dates import ARGUMENT_WINDOW, parse_date
+from cchc_research.dossiers.engine_duckdb import aggregate_counts_duckdb
+from cchc_research.dossiers.engine_pandas import aggregate_counts_pandas
+from cchc_research.dossiers.inputs import NA_KEY, expand_paths
+from cchc_research.periods import period_frame
 from cchc_research.dossiers.workdays import DEFAULT_CALENDAR, WorkCalendar
 from cchc_research.errors import AggregationError, SchemaError
 
-__all__ = ["aggregate", "BY_COLUMNS", "COUNT_COLUMNS", "RATE_COLUMNS", "OUTPUT_COLUMNS", "ENGINES"]
+__all__ = [
+    "aggregate", "finalize", "expand_paths", "NA_KEY", "BY_COLUMNS", "COUNT_COLUMNS", "RATE_COLUMNS",
+    "OUTPUT_COLUMNS", "ENGINES",
+]
 
 #: Columns that may be used in ``by``.
 BY_COLUMNS: tuple[str, ...] = ("unit", "field", "channel", "online_level", "procedure_code")
@@ -72,10 +78,6 @@ RATE_COLUMNS: tuple[str, ...] = (
 OUTPUT_COLUMNS: tuple[str, ...] = ("period", "period_start", "period_end") + COUNT_COLUMNS + RATE_COLUMNS
 ENGINES: tuple[str, ...] = ("duckdb", "pandas")
 
-#: Value standing for a missing ``by`` value inside the engines (restored to NA on output).
-NA_KEY = "\x1f<missing>\x1f"
-
-
 def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
     by = (by,) if isinstance(by, str) else tuple(by)
     for col in by:
@@ -84,42 +86,6 @@ def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
     if len(set(by)) != len(by):
         raise AggregationError(f"repeated column in by={by!r}")
     return by
-
-
-def expand_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
-    """Expand a path, a glob or a list of them into a sorted list of existing files.
-
-    Raises
-    ------
-    SchemaError
-        Nothing matches, or the files mix formats other than Parquet and CSV.
-    """
-    items = [source] if isinstance(source, (str, Path)) else list(source)
-    files: list[str] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?["):
-            matched = sorted(glob.glob(text))
-        elif Path(text).is_dir():
-            matched = sorted(glob.glob(str(Path(text) / "*.parquet")))
-        else:
-            matched = [text] if Path(text).exists() else []
-        if not matched:
-            raise SchemaError(text, "no dossier file matches", file=text)
-        files.extend(matched)
-    kinds = {_kind(f) for f in files}
-    if len(kinds) != 1:
-        raise SchemaError(sorted(kinds), "all inputs must be Parquet or all CSV", file=files[0])
-    return files
-
-
-def _kind(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    if suffix in (".csv", ".txt"):
-        return "csv"
-    raise SchemaError(suffix, "aggregate reads Parquet or CSV (use read_export for Excel)", file=path)
 
 
 def aggregate(
@@ -149,7 +115,9 @@ def aggregate(
     by : sequence of str
         Grouping columns from :data:`BY_COLUMNS` (default ``("unit",)``).
     as_of : date-like, optional
-        Snapshot date: events after it are ignored (dossiers received later are dropped,
+        Snapshot date (a date, or a string read by the export date parser: day first
+        ``30/06/2024`` or ISO ``2024-06-30``; :func:`~cchc_research.dossiers.dates.parse_date`):
+        events after it are ignored (dossiers received later are dropped,
         completions later count as still pending) and the last period is cut at ``as_of``.
     engine : {"duckdb", "pandas"}
     calendar : WorkCalendar, optional
@@ -173,6 +141,10 @@ def aggregate(
     ------
     AggregationError
         Unknown ``freq``, ``engine`` or ``by`` column.
+    ParseError
+        ``as_of`` is not a valid date.
+    UnvalidatedInputError
+        The source is a raw export or its dates are not timestamps (validate it first).
     SchemaError
         The source lacks a needed column or no file matches.
     """
@@ -180,19 +152,15 @@ def aggregate(
     if engine not in ENGINES:
         raise AggregationError(f"engine must be one of {ENGINES}, not {engine!r}")
     period_frame([], freq)  # validates freq
-    as_of_day = None if as_of is None else pd.Timestamp(as_of).normalize()
+    as_of_day = None if as_of is None else parse_date(as_of, what="as_of", window=ARGUMENT_WINDOW).normalize()
     cal = calendar or DEFAULT_CALENDAR
     if engine == "duckdb":
-        from cchc_research.dossiers.engine_duckdb import aggregate_counts_duckdb
-
         counts = aggregate_counts_duckdb(
             source, freq, by, as_of_day, cal,
             threads=threads, memory_limit=memory_limit, temp_directory=temp_directory,
             progress=progress,
         )
     else:
-        from cchc_research.dossiers.engine_pandas import aggregate_counts_pandas
-
         counts = aggregate_counts_pandas(source, freq, by, as_of_day, cal, progress=progress)
     return finalize(counts, freq, by)
 

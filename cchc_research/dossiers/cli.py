@@ -7,9 +7,15 @@ Commands
     chunks) to OUT (.parquet or .csv).
 ``validate IN``
     Read and validate an export; print read / valid / rejected; optionally write the clean
-    records (``--clean``) and the rejects (``--rejects``). Parquet and CSV inputs are
-    validated in DuckDB (``--engine duckdb``, the default for them, out of core); Excel is
-    read with pandas.
+    records (``--clean``) and the rejects (``--rejects``). ``--engine duckdb`` (default
+    except for Excel) streams to Parquet out of core, ``--engine pandas`` reads in memory;
+    both run the same front end and rules, so they give the same result.
+    ``--header-row N`` names the header row when the automatic search (below title rows)
+    is not wanted.
+
+Choices (``--freq``, ``--engine``) are checked by the parser; ``--as-of`` is read by the
+export date parser (day first ``30/06/2024`` or ISO ``2024-06-30``), and an invalid date
+is a one-line error, not a traceback.
 
 Examples
 --------
@@ -23,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import tempfile
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -30,6 +37,9 @@ import pandas as pd
 import typer
 
 from cchc_research.dossiers.aggregate import BY_COLUMNS, aggregate
+from cchc_research.dossiers.dates import ARGUMENT_WINDOW, parse_date
+from cchc_research.dossiers.io import read_export
+from cchc_research.dossiers.validate_sql import validate_to_parquet
 from cchc_research.errors import CCHCError
 
 __all__ = ["app"]
@@ -39,6 +49,31 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+class Freq(str, Enum):
+    """Period lengths of ``aggregate``."""
+
+    month = "month"
+    quarter = "quarter"
+    half = "half"
+    year = "year"
+
+
+class Engine(str, Enum):
+    """Engines."""
+
+    duckdb = "duckdb"
+    pandas = "pandas"
+
+
+def _as_of(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return parse_date(value, what="--as-of", window=ARGUMENT_WINDOW).date().isoformat()
+    except CCHCError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--as-of") from exc
 
 
 def _split_by(values: list[str]) -> tuple[str, ...]:
@@ -63,18 +98,22 @@ def _write(frame: pd.DataFrame, out: Path) -> None:
 def aggregate_command(
     source: str = typer.Argument(..., help="Parquet/CSV file, glob ('chunks/*.parquet') or folder."),
     out: Path = typer.Argument(..., help="Output table (.parquet or .csv)."),
-    freq: str = typer.Option("month", help="month | quarter | half | year"),
+    freq: Freq = typer.Option(Freq.month, help="Period length."),
     by: list[str] = typer.Option(["unit"], help=f"Grouping columns, repeatable or comma-separated: {', '.join(BY_COLUMNS)}"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Snapshot date YYYY-MM-DD."),
-    engine: str = typer.Option("duckdb", help="duckdb | pandas"),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="Snapshot date, day first (30/06/2024) or ISO (2024-06-30)."
+    ),
+    engine: Engine = typer.Option(Engine.duckdb, help="Aggregation engine."),
     threads: Optional[int] = typer.Option(None, help="DuckDB threads."),
     memory_limit: Optional[str] = typer.Option(None, help="DuckDB memory limit, e.g. 2GB."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Aggregate clean dossiers into one row per group × period."""
+    as_of = _as_of(as_of)
+    freq = freq.value
     try:
         table = aggregate(
-            source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine,
+            source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine.value,
             threads=threads, memory_limit=memory_limit, progress=progress,
         )
     except CCHCError as exc:
@@ -89,8 +128,11 @@ def validate_command(
     source: str = typer.Argument(..., help="Export file (.csv, .xlsx, .parquet) or Parquet glob."),
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write rejects (.parquet or .csv)."),
     clean: Optional[Path] = typer.Option(None, "--clean", help="Write clean dossiers (.parquet or .csv)."),
-    engine: Optional[str] = typer.Option(
-        None, help="duckdb | pandas (default: duckdb for Parquet/CSV, pandas for Excel)."
+    engine: Optional[Engine] = typer.Option(
+        None, help="Engine (default: duckdb, out of core; pandas for Excel). Same rules, same result."
+    ),
+    header_row: Optional[int] = typer.Option(
+        None, "--header-row", min=1, help="1-based row of the header (default: found below title rows)."
     ),
     units: Optional[str] = typer.Option(None, help="Allowed unit codes, comma-separated (default: geography layer)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -98,21 +140,18 @@ def validate_command(
     """Validate an export and print read / valid / rejected."""
     allowed = None if units is None else [u.strip() for u in units.split(",") if u.strip()]
     is_excel = Path(source).suffix.lower() in (".xlsx", ".xlsm", ".xls")
-    chosen = engine or ("pandas" if is_excel else "duckdb")
+    chosen = engine.value if engine is not None else ("pandas" if is_excel else "duckdb")
     try:
         if chosen == "pandas":
-            from cchc_research.dossiers.io import read_export
-
-            result = read_export(source, units=allowed)
+            result = read_export(source, units=allowed, header_row=header_row)
             counts, clean_frame, reject_frame = result.counts, result.dossiers, result.rejects
-        elif chosen == "duckdb":
-            from cchc_research.dossiers.validate_sql import validate_to_parquet
-
+        else:
             with tempfile.TemporaryDirectory() as tmp:
                 clean_tmp = Path(tmp) / "clean.parquet"
                 rejects_tmp = Path(tmp) / "rejects.parquet"
                 counts = validate_to_parquet(
-                    source, clean_tmp, rejects_tmp, units=allowed, progress=progress
+                    source, clean_tmp, rejects_tmp, units=allowed, progress=progress,
+                    header_row=header_row,
                 )
                 reject_frame = pd.read_parquet(rejects_tmp)
                 if clean is not None and clean.suffix.lower() == ".parquet":
@@ -121,8 +160,6 @@ def validate_command(
                     clean_frame = None
                 else:
                     clean_frame = pd.read_parquet(clean_tmp) if clean is not None else None
-        else:
-            raise typer.BadParameter(f"engine must be duckdb or pandas, not {chosen!r}")
     except CCHCError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc

@@ -11,36 +11,32 @@ from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
+from tqdm import tqdm
 
-from cchc_research.dossiers.aggregate import NA_KEY, expand_paths
-from cchc_research.dossiers.periods import period_index
+from cchc_research.dossiers.inputs import NA_KEY, expand_paths, require_validated_frame
+from cchc_research.periods import period_index
 from cchc_research.dossiers.workdays import WorkCalendar
 from cchc_research.errors import SchemaError
 
 __all__ = ["aggregate_counts_pandas", "load_frame"]
 
-_DATES = ("received_at", "due_at", "completed_at")
-
-
 def load_frame(source: object, progress: bool = False) -> pd.DataFrame:
-    """A DataFrame from a DataFrame, a Parquet/CSV path, a glob or a list of paths."""
+    """A validated DataFrame from a DataFrame, a Parquet/CSV path, a glob or a list of paths.
+
+    Raises
+    ------
+    UnvalidatedInputError
+        The input is a raw export or its date columns are not ISO timestamps.
+    """
     if isinstance(source, pd.DataFrame):
-        return source
+        return require_validated_frame(source)
     files = expand_paths(source)  # type: ignore[arg-type]
     parts = []
-    if progress:
-        from tqdm import tqdm
-
-        files = tqdm(files, desc="reading", unit="file")
-    for f in files:
+    for f in tqdm(files, desc="reading", unit="file", disable=not progress):
         if Path(f).suffix.lower() in (".parquet", ".pq"):
-            parts.append(pd.read_parquet(f))
+            parts.append(require_validated_frame(pd.read_parquet(f), file=f))
         else:
-            head = pd.read_csv(f, nrows=0).columns
-            parts.append(
-                pd.read_csv(f, dtype={c: "string" for c in head if c not in _DATES},
-                            parse_dates=[c for c in _DATES if c in head])
-            )
+            parts.append(require_validated_frame(pd.read_csv(f, dtype="string"), file=f))
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return frame
 

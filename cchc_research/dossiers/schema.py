@@ -18,14 +18,13 @@ Examples
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Iterable
 
 import pandas as pd
 import pandera.pandas as pa
 
-from cchc_research.errors import CCHCError
+from cchc_research import geo
+from cchc_research.text import text_key
 
 __all__ = [
     "DOSSIER_COLUMNS",
@@ -161,22 +160,20 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     },
 }
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
 def normalize_text(value: object) -> str:
-    """Lower-case, strip Vietnamese diacritics (incl. đ), collapse punctuation to spaces.
+    """The matching key of a header or coded value: :func:`cchc_research.text.text_key`.
+
+    Lower case, no diacritics (``đ`` → ``d``, look-alike ``Ð`` too), punctuation and odd
+    spaces collapsed to single spaces: the project's one Vietnamese text normalizer.
 
     Examples
     --------
-    >>> normalize_text("Đã giải quyết")
-    'da giai quyet'
+    >>> normalize_text("Đã giải quyết"), normalize_text("\u00d0ã giải quyết")
+    ('da giai quyet', 'da giai quyet')
     >>> normalize_text("Kênh_nộp/hồ sơ")
     'kenh nop ho so'
     """
-    text = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return _NON_ALNUM.sub(" ", text).strip()
+    return text_key(str(value))
 
 
 _HEADER_LOOKUP: dict[str, str] = {
@@ -265,17 +262,7 @@ def known_units() -> frozenset[str]:
     Province codes of the 2004, 2008 and 2025 vintages, Ho Chi Minh City's district codes
     before and after the 2021 Thủ Đức merger, and ``"VN"``.
 
-    Raises
-    ------
-    CCHCError
-        The geography layer is not available; pass ``units=`` explicitly instead.
     """
-    try:
-        from cchc_research import geo
-    except ImportError as exc:  # pragma: no cover - depends on the installed package
-        raise CCHCError(
-            "the geography layer (cchc_research.geo) is not available; pass units= explicitly"
-        ) from exc
     codes: set[str] = {"VN"}
     for vintage in (2004, 2008, 2025):
         codes.update(geo.provinces(vintage=vintage)["geo_code"].astype(str))

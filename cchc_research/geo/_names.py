@@ -1,14 +1,16 @@
 """Normalisation of Vietnamese place names and codes for matching.
 
-Two operations are provided:
+The text rules themselves live in :mod:`cchc_research.text` (one normalizer for every
+name and vocabulary match in the project); this module adds what is specific to place
+names:
 
-* :func:`normalize_vietnamese` puts a name into a canonical *display* form: Unicode NFC,
-  single spaces, and the tone mark of the final ``oa``/``oe``/``uy`` rhyme on the first
-  vowel ("Khánh Hoà" → "Khánh Hòa", "Thuỷ" → "Thủy"), the placement used by the national
-  list of administrative units.
+* :func:`normalize_vietnamese` is :func:`cchc_research.text.normalize_text`: the canonical
+  *display* form (NFC, Ð → Đ, tone of the final ``oa``/``oe``/``uy`` rhyme on the first
+  vowel — "Khánh Hoà" → "Khánh Hòa", invisible and odd spaces, dash variants);
 * :func:`match_key` turns any spelling into a compact ASCII key used to look names up
-  ("Tp. Hồ Chí Minh" → "hochiminh"): diacritics removed (đ → d), lower case, punctuation
-  dropped and administrative prefixes such as "tỉnh", "thành phố", "TP" removed.
+  ("Tp. Hồ Chí Minh" → "hochiminh"): :func:`cchc_research.text.text_key` (diacritics
+  removed, đ → d, lower case, punctuation dropped), then administrative prefixes such as
+  "tỉnh", "thành phố", "TP" removed and spaces dropped.
 
 Examples
 --------
@@ -16,20 +18,19 @@ Examples
 'Khánh Hòa'
 >>> match_key("Tp. Hồ Chí Minh"), match_key("Thành phố Hà Nội"), match_key("tỉnh Bà Rịa - Vũng Tàu")
 ('hochiminh', 'hanoi', 'bariavungtau')
+>>> match_key("\u00d0à Nẵng")  # look-alike Ð (U+00D0)
+'danang'
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import re
-import unicodedata
+
+from cchc_research.text import normalize_text, strip_diacritics, text_key
 
 __all__ = ["normalize_vietnamese", "strip_diacritics", "match_key", "normalize_code"]
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
-# rhymes where the modern (national-list) spelling puts the tone on the first vowel
-_RHYME = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])")
 _PREFIXES = (
     "thanh pho truc thuoc trung uong",
     "thanh pho",
@@ -43,17 +44,22 @@ _SUFFIXES = ("city", "province", "municipality")
 
 
 def normalize_vietnamese(text: str) -> str:
-    """Return ``text`` in NFC with modern tone-mark placement and single spaces.
+    """Return ``text`` in the canonical display form of :func:`cchc_research.text.normalize_text`.
 
     Parameters
     ----------
     text : str
-        A Vietnamese name in any Unicode normal form.
+        A Vietnamese name in any Unicode normal form or spelling.
 
     Returns
     -------
     str
         The canonical display form.
+
+    Raises
+    ------
+    DataError
+        If ``text`` is not a string.
 
     Examples
     --------
@@ -64,38 +70,16 @@ def normalize_vietnamese(text: str) -> str:
     >>> normalize_vietnamese("Quý")  # 'qu' is a consonant: unchanged
     'Quý'
     """
-    decomposed = unicodedata.normalize("NFD", str(text))
-    moved = _RHYME.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
-    return " ".join(unicodedata.normalize("NFC", moved).split())
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics (``đ`` → ``d``), keeping case.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> strip_diacritics("Đắk Lắk")
-    'Dak Lak'
-    """
-    decomposed = unicodedata.normalize("NFD", str(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    return normalize_text(text)
 
 
 def match_key(text: str) -> str:
     """Compact ASCII key of a place name, used for alias matching.
 
-    Lower-cases, strips diacritics, treats punctuation as spaces, removes one leading
-    administrative prefix ("tỉnh", "thành phố", "TP", "T.P.") and one trailing "city" or
-    "province", then drops all spaces.
+    :func:`cchc_research.text.text_key` (lower case, no diacritics, punctuation as spaces,
+    look-alike letters, tone placement, invisible characters and dashes unified), then one
+    leading administrative prefix ("tỉnh", "thành phố", "TP", "T.P.") and one trailing
+    "city" or "province" removed, then all spaces dropped.
 
     Parameters
     ----------
@@ -107,6 +91,11 @@ def match_key(text: str) -> str:
     str
         The key; empty when ``text`` holds no letters or digits.
 
+    Raises
+    ------
+    DataError
+        If ``text`` is not a string.
+
     Examples
     --------
     >>> match_key("Ho Chi Minh City")
@@ -114,9 +103,7 @@ def match_key(text: str) -> str:
     >>> match_key("TP HCM"), match_key("TPHCM"), match_key("Thừa Thiên - Huế")
     ('hcm', 'tphcm', 'thuathienhue')
     """
-    ascii_text = strip_diacritics(normalize_vietnamese(text)).lower()
-    words = re.sub(r"[^0-9a-z]+", " ", ascii_text).split()
-    spaced = " ".join(words)
+    spaced = text_key(text)
     for prefix in _PREFIXES:
         if spaced.startswith(prefix + " "):
             spaced = spaced[len(prefix) + 1 :]

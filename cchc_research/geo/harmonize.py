@@ -155,6 +155,10 @@ def harmonize(
     for column in needed:
         if column not in frame.columns:
             raise SchemaError(column, "column required by harmonize() is missing", column=column)
+        if int((frame.columns == column).sum()) > 1:
+            raise SchemaError(column, "column name appears more than once in the frame, so it is "
+                              "not clear which one is meant; rename or drop the copies",
+                              column=column)
 
     width = 2 if level == "province" else 3
     known = set(_units(level, source)["geo_code"])
@@ -162,19 +166,30 @@ def harmonize(
     for row, raw in enumerate(frame[geo].tolist(), start=1):
         code = normalize_code(raw, width)
         if code is None or code not in known:
+            hint = (f" (from_vintage defaults to the vintage before {target}; pass from_vintage= "
+                    "if the codes are of another vintage)") if from_vintage is None and code is not None else ""
             raise UnknownGeographyError(
-                raw, f"not a {level} code of vintage {source}", row=row, column=geo
+                raw, f"not a {level} code of vintage {source}{hint}", row=row, column=geo
             )
         codes.append(code)
     mapping = {c: _map(level, c, source, target) for c in sorted(set(codes))}
 
     df = frame[[c for c in dict.fromkeys(keys + [value] + ([weight] if weight else []))]].copy()
     for column in [value] + ([weight] if weight else []):
+        if pd.api.types.is_bool_dtype(df[column].dtype):
+            raise SchemaError(df[column].iloc[0], "booleans are not counts or rates; convert "
+                              "them to numbers on purpose (e.g. .astype(int))", row=1, column=column)
         numeric = pd.to_numeric(df[column], errors="coerce")
-        bad = numeric.isna() & df[column].notna()
+        bad = (numeric.isna() & df[column].notna()) | df[column].map(
+            lambda v: isinstance(v, (bool, np.bool_)))
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
             raise SchemaError(df[column].iloc[row - 1], "not a number", row=row, column=column)
+        infinite = np.isinf(numeric.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():
+            row = int(np.flatnonzero(infinite)[0]) + 1
+            raise SchemaError(df[column].iloc[row - 1], "infinite value: a count or rate must be "
+                              "finite (was it a division by zero upstream?)", row=row, column=column)
         df[column] = numeric.astype(float)
     if df.empty:
         empty = pd.DataFrame(columns=[*keys, geo, "geo_name", "geo_level", value])
@@ -241,6 +256,13 @@ def harmonize(
     if source_id in frame.columns:
         out[source_id] = out["_sid"]
         columns.append(source_id)
+    overflow = np.isinf(out[value].to_numpy(dtype=float, na_value=np.nan))
+    if overflow.any():
+        first = out.loc[overflow, geo].iloc[0]
+        raise AggregationError(
+            f"the merged {value!r} of {first} overflows floating point (the members are finite "
+            "but their sum is not); rescale the values first, e.g. to thousands or millions"
+        )
     if kind == "count" and pd.api.types.is_integer_dtype(frame[value]) and not out[value].isna().any():
         out[value] = out[value].astype(frame[value].dtype)
     return out[columns].reset_index(drop=True)

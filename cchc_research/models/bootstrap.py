@@ -20,8 +20,13 @@ Implementation (vectorised over all draws at once, as ``boottest`` and ``fwildcl
   with enumeration the test is an exact sign-flip randomization test and ``p ≥ 2/2**G``
   (``wildboottest`` counts strict exceedances, which can differ by those two draws);
 * confidence interval by **test inversion** (``impose_null=True``): the set of ``β0`` whose
-  bootstrap p-value exceeds ``1 − level``, bounds located by bisection on the step
-  function (a bound is ±inf when no value is rejected, e.g. with very few clusters); with
+  bootstrap p-value exceeds ``1 − level``. Whether a bound is infinite is decided
+  analytically from the limit of the p-value as ``β0 → ±∞`` (each draw's ``t*`` tends to
+  a finite value or, for draws whose residuals do not depend on ``β0`` — e.g. constant
+  weights, which reproduce the sample — grows like ``t``): a bound is ±inf exactly when
+  that limit exceeds ``1 − level``, e.g. under full enumeration with ``2/2**G > 1 − level``.
+  Finite bounds are located by bisection between ``β̂`` and a point beyond which the
+  p-value provably equals its limit; with
   ``impose_null=False`` (WCU) a symmetric **percentile-t** interval ``β̂ ± q_level(|t*|)·se``;
 * Rademacher weights with ``2**G <= B`` are fully enumerated (as ``boottest`` and
   ``wildboottest``) so the p-value is exact and seed-free.
@@ -53,6 +58,7 @@ import pandas as pd
 
 from cchc_research.config import DEFAULT_SEED
 from cchc_research.errors import ModelError
+from cchc_research.models.demean import demean
 from cchc_research.models.results import EstimationResults
 from cchc_research.models.twfe import TWFEResults
 
@@ -62,6 +68,11 @@ WEIGHT_TYPES = ("webb", "rademacher")
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 _MAX_DUMMIES = 5_000
 _MAX_DENSE = 50_000_000  # N x dummy columns (400 MB of float64)
+
+
+def _is_real(value: object) -> bool:
+    """True for a real number (int, float or numpy number), False for bool, text, None."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def draw_weights(G: int, B: int, kind: str = "webb", seed: int | None = DEFAULT_SEED) -> np.ndarray:
@@ -87,9 +98,43 @@ def draw_weights(G: int, B: int, kind: str = "webb", seed: int | None = DEFAULT_
     return rng.choice(_WEBB, size=(G, B))
 
 
+#: Relative size below which a draw's β0-sensitivity of the bootstrap variance (``qbb``) is
+#: zero in exact arithmetic (rounding leaves ~1e-16 of the terms that cancel; a genuine
+#: non-zero value is of the order of the terms themselves).
+_DEGENERATE_RTOL = 1e-9
+#: Relative tolerance of "|t*| ≥ |t|": ties in exact arithmetic count as at least as extreme.
+_TIE_RTOL = 1e-7
+
+
+def _count_extreme(ts: np.ndarray, t: float, scale: float, p_type: str) -> float:
+    """Bootstrap p-value of ``t`` against draws ``ts``; ties within ``_TIE_RTOL·scale`` count."""
+    tol = _TIE_RTOL * scale
+    if p_type == "symmetric":
+        return float(np.mean(np.abs(ts) >= abs(t) - tol))
+    return float(min(1.0, 2 * min(np.mean(ts >= t - tol), np.mean(ts <= t + tol))))
+
+
 @dataclass
 class _Inverter:
-    """Bootstrap t statistics as functions of the hypothesised value β0 (one coefficient)."""
+    """Bootstrap t statistics as functions of the hypothesised value β0 (one coefficient).
+
+    With the null ``β = β0`` imposed, draw ``b`` has ``t*_b(β0) = (na_b − β0·nb_b) /
+    sqrt(qaa_b − 2β0·qab_b + β0²·qbb_b)`` and the sample has ``t(β0) = (β̂ − β0)/se``.
+    Draws whose bootstrap residuals do not depend on β0 (``qbb_b = 0`` in exact arithmetic,
+    then also ``qab_b = 0`` by Cauchy–Schwarz) are *degenerate*: ``t*_b`` is linear in β0,
+    like ``t``. They include the draws with a weight constant across clusters, which
+    reproduce the sample (``t*_b = ±t`` for every β0), and, e.g., draws constant over the
+    clusters where the regressor varies. ``degenerate`` marks them (decided once, from the
+    size of ``qbb_b`` relative to the terms it is computed from) and their ``qab, qbb``
+    are set to exactly 0, so that their ``t*`` stays exactly linear at any β0.
+
+    As ``β0 → ±∞``, ``t*_b`` of a non-degenerate draw tends to the finite
+    ``∓nb_b/sqrt(qbb_b)`` while ``|t| → ∞``; a degenerate draw has
+    ``t*_b/|β0| → ∓nb_b/sqrt(qaa_b)`` against ``t/|β0| → ∓1/se``. The p-value therefore
+    tends to a limit computed from these ratios (:meth:`limit_pvalue`), and a confidence
+    bound is infinite exactly when that limit exceeds ``1 − level`` — decided analytically,
+    never by searching far from β̂ where the linear-in-β0 formulas lose precision.
+    """
 
     beta: float
     se: float
@@ -100,6 +145,7 @@ class _Inverter:
     qbb: np.ndarray
     impose_null: bool
     p_type: str
+    degenerate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def tstar(self, b0: float) -> np.ndarray:
         if not self.impose_null:
@@ -109,14 +155,36 @@ class _Inverter:
 
     def pvalue(self, b0: float) -> float:
         t = (self.beta - b0) / self.se
-        ts = self.tstar(b0)
         # draws that reproduce the sample (v = ±1 under enumeration) tie with t in exact
         # arithmetic; they count as "at least as extreme" whatever the rounding, so the
         # enumerated test is an exact sign-flip randomization test (p >= 2 / 2**G)
-        tol = 1e-7 * max(1.0, abs(t))
-        if self.p_type == "symmetric":
-            return float(np.mean(np.abs(ts) >= abs(t) - tol))
-        return float(min(1.0, 2 * min(np.mean(ts >= t - tol), np.mean(ts <= t + tol))))
+        return _count_extreme(self.tstar(b0), t, max(1.0, abs(t)), self.p_type)
+
+    def limit_pvalue(self, side: float) -> float:
+        """``lim p(β0)`` as ``β0 → side·∞`` (``side`` = ±1), from the limits of ``t*/|β0|``."""
+        tau = -side / self.se
+        taus = np.zeros_like(self.na)
+        d = self.degenerate
+        taus[d] = -side * self.nb[d] / np.sqrt(np.maximum(self.qaa[d], 1e-300))
+        return _count_extreme(taus, tau, abs(tau), self.p_type)
+
+    def _far(self, side: float) -> float:
+        """A β0 on ``side`` beyond which every non-degenerate draw is less extreme than ``t``.
+
+        For ``|β0| ≥ R_b = 4|qab_b|/qbb_b`` the variance is at least ``qbb_b·β0²/2``, so
+        ``|t*_b| ≤ √2·(|na_b| + |nb_b|)/√qbb_b =: T_b`` when also ``|β0| ≥ 1``. Beyond
+        ``|β0| ≥ max(1, R_b)`` and ``|t(β0)| ≥ 2·max(1, T_b)`` the draw no longer counts,
+        so there ``p(β0)`` equals :meth:`limit_pvalue` (the factor 2 keeps it clear of ties).
+        """
+        nd = ~self.degenerate
+        if not nd.any():
+            reach, tmax = 1.0, 1.0
+        else:
+            qbb = self.qbb[nd]
+            reach = max(1.0, float(np.max(4 * np.abs(self.qab[nd]) / qbb)))
+            tmax = max(1.0, float(np.max(np.sqrt(2) * (np.abs(self.na[nd]) + np.abs(self.nb[nd])) / np.sqrt(qbb))))
+        dist = max(reach + abs(self.beta), 2 * tmax * self.se)
+        return self.beta + side * dist
 
     def interval(self, level: float) -> tuple[float, float]:
         alpha = 1 - level
@@ -126,18 +194,21 @@ class _Inverter:
         return self._bound(alpha, -1.0), self._bound(alpha, 1.0)
 
     def _bound(self, alpha: float, side: float) -> float:
+        if self.limit_pvalue(side) > alpha:
+            return side * np.inf  # never rejected far out on this side: unbounded
+        far = self._far(side)
         inside = self.beta
         width = self.se
         outside = self.beta + side * width
-        # search up to 2**30 standard errors away; beyond that the bound is reported as
-        # infinite (and the linear-in-β0 formulas lose the precision to detect ties)
-        for _ in range(31):
-            if self.pvalue(outside) <= alpha:
+        # expand geometrically towards `far`, where the p-value equals its limit (<= alpha)
+        while self.pvalue(outside) > alpha:
+            if side * (outside - far) >= 0:
+                outside = far
                 break
             inside, width = outside, 2 * width
             outside = self.beta + side * width
-        else:
-            return side * np.inf
+            if side * (outside - far) > 0:
+                outside = far
         for _ in range(200):
             mid = 0.5 * (inside + outside)
             if self.pvalue(mid) > alpha:
@@ -161,27 +232,41 @@ class WildBootstrapResults(EstimationResults):
     inverters: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:  # noqa: D102 - see class docstring
-        self._critical_value(level)
+        if not _is_real(level) or not 0 < level < 1:
+            raise ModelError(f"level must be a number in (0, 1), got {level!r}")
         rows = {term: self.inverters[term].interval(level) for term in self.params.index}
         return pd.DataFrame.from_dict(rows, orient="index", columns=["lower", "upper"])
 
     def pvalue_at(self, term: str, value: float) -> float:
-        """Bootstrap p-value of ``H0: term = value`` with the same draws."""
+        """Bootstrap p-value of ``H0: term = value`` with the same draws.
+
+        Raises
+        ------
+        ModelError
+            ``term`` was not bootstrapped, or ``value`` is not a finite number.
+        """
+        if term not in self.inverters:
+            raise ModelError(f"{term!r} was not bootstrapped; terms: {sorted(self.inverters)}")
+        if not _is_real(value) or not np.isfinite(value):
+            raise ModelError(f"the null value must be a finite number, got {value!r}")
         return self.inverters[term].pvalue(value)
 
+    def wald_test(self, R: Any = None, q: Any = None, *, distribution: str | None = None) -> Any:
+        """Not available: joint bootstrap tests are not implemented.
 
-def _demean(M: np.ndarray, codes: list[np.ndarray], w: np.ndarray) -> np.ndarray:
-    if len(codes) == 1:
-        c = codes[0]
-        sw = np.bincount(c, weights=w)
-        means = np.stack([np.bincount(c, weights=w * M[:, j]) for j in range(M.shape[1])], axis=1)
-        return M - (means / sw[:, None])[c]
-    from pyfixest.estimation import demean
+        ``vcov`` is the original cluster-robust covariance; a Wald test from it would ignore
+        the bootstrap. Test one coefficient with :meth:`pvalue_at`, or call ``wald_test`` on
+        the :func:`~cchc_research.models.twfe` result for the analytic CR1 test.
 
-    out, ok = demean(np.ascontiguousarray(M), np.column_stack(codes).astype(np.uint64), w, tol=1e-12)
-    if not ok:
-        raise ModelError("alternating projections did not converge while partialling out fixed effects")
-    return out
+        Raises
+        ------
+        ModelError
+            Always.
+        """
+        raise ModelError(
+            "wald_test is not available for wild bootstrap results (it would ignore the bootstrap); "
+            "use pvalue_at(term, value) for one coefficient, or wald_test on the twfe result"
+        )
 
 
 def _design(result: TWFEResults) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
@@ -216,7 +301,7 @@ def _design(result: TWFEResults) -> tuple[np.ndarray, np.ndarray, list[str], np.
     Z = np.column_stack([y[:, None], *blocks])
     w = frame[names[result.weights]].to_numpy(dtype=float) if result.weights else np.ones(len(y))
     if nested:
-        Z = _demean(Z, nested, w)
+        Z = demean(Z, nested, w)
     if result.weights:
         Z = Z * np.sqrt(w)[:, None]
     return Z[:, 0], Z[:, 1:], list(result.regressors), g
@@ -233,7 +318,10 @@ def _prepare(y, X, g, j, V, impose_null, p_type, beta_ref, se_scale):
     G = V.shape[0]
     N, k = X.shape
     XtX = X.T @ X
-    H = np.linalg.inv(XtX)
+    # generalized inverse: fixed effects entered as dummies may be collinear with those
+    # partialled out (e.g. field x period next to district x period); the tested coefficient is
+    # identified, and c = X (X'X)^- e_j is the same for every generalized inverse
+    H = np.linalg.pinv(XtX, hermitian=True)
     beta = H @ (X.T @ y)
     a = H[j]
     # per-cluster X_g'X_g a  -> w_g = H X_g'X_g a  (k x G)
@@ -264,16 +352,28 @@ def _prepare(y, X, g, j, V, impose_null, p_type, beta_ref, se_scale):
     Qa = (np.diag(ca) - W.T @ Sa) @ V
     Qb = (np.diag(cb) - W.T @ Sb) @ V
     s2 = se_scale**2
+    qab = s2 * np.einsum("gb,gb->b", Qa, Qb)
+    qbb = s2 * np.einsum("gb,gb->b", Qb, Qb)
+    if impose_null:
+        # qbb is a sum of squares of terms that cancel exactly for degenerate draws; compare
+        # it with the same sum computed from absolute values (the size of the rounding)
+        size = (np.diag(np.abs(cb)) + np.abs(W.T) @ np.abs(Sb)) @ np.abs(V)
+        degenerate = qbb <= _DEGENERATE_RTOL**2 * s2 * np.einsum("gb,gb->b", size, size)
+        qab[degenerate] = 0.0
+        qbb[degenerate] = 0.0
+    else:
+        degenerate = np.zeros(V.shape[1], dtype=bool)
     return _Inverter(
         beta=float(beta[j]),
         se=float(se),
         na=ca @ V,
         nb=cb @ V,
         qaa=s2 * np.einsum("gb,gb->b", Qa, Qa),
-        qab=s2 * np.einsum("gb,gb->b", Qa, Qb),
-        qbb=s2 * np.einsum("gb,gb->b", Qb, Qb),
+        qab=qab,
+        qbb=qbb,
         impose_null=impose_null,
         p_type=p_type,
+        degenerate=degenerate,
     )
 
 
@@ -320,7 +420,9 @@ def wild_bootstrap(
     Raises
     ------
     ModelError
-        Not a twfe result, not one-way clustered, unknown parameter or weights.
+        Not a twfe result, not one-way clustered, unknown or empty ``param``, unknown
+        weights; ``B`` not an integer >= 99; ``level`` not in (0, 1); ``h0`` not a finite
+        number; ``seed`` not a non-negative integer or None.
 
     Examples
     --------
@@ -341,11 +443,19 @@ def wild_bootstrap(
         raise ModelError("wild_bootstrap needs a twfe result clustered by exactly one variable")
     if p_type not in ("symmetric", "equal-tailed"):
         raise ModelError(f"p_type must be 'symmetric' or 'equal-tailed', got {p_type!r}")
-    if not 0 < level < 1:
-        raise ModelError(f"level must be in (0, 1), got {level!r}")
-    if int(B) < 99:
-        raise ModelError(f"B must be at least 99, got {B!r}")
+    if not _is_real(level) or not 0 < level < 1:
+        raise ModelError(f"level must be a number in (0, 1), got {level!r}")
+    if isinstance(B, (bool, np.bool_)) or not isinstance(B, (int, np.integer)) or B < 99:
+        raise ModelError(f"B must be an integer of at least 99, got {B!r}")
+    if not _is_real(h0) or not np.isfinite(h0):
+        raise ModelError(f"h0 must be a finite number (the null value of the coefficient), got {h0!r}")
+    if seed is not None and (
+        isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
+        raise ModelError(f"seed must be a non-negative integer, or None for fresh entropy; got {seed!r}")
     params = list(result.regressors) if param is None else ([param] if isinstance(param, str) else list(param))
+    if not params:
+        raise ModelError("param is empty: name at least one coefficient, or pass None to test every slope")
     unknown = [p for p in params if p not in result.regressors]
     if unknown:
         raise ModelError(f"not slope coefficients of this model: {unknown}")
@@ -383,6 +493,10 @@ def wild_bootstrap(
         model_name=f"{result.model_name}, wild cluster bootstrap",
         outcome=result.outcome,
         extra={"Bootstrap draws": int(V.shape[1]), "Weights": weights, f"Clusters ({result.cluster[0]})": G},
+        cov=result.cov.loc[params, params] if result.cov is not None else None,
+        n_clusters=G,
+        prediction_note="it is an inference procedure on a twfe fit; use that result's resid, fitted "
+        "and predict",
         B=int(V.shape[1]),
         weights_type=weights,
         inverters=inverters,

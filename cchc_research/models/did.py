@@ -42,17 +42,34 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from cchc_research.config import DEFAULT_SEED
 from cchc_research.errors import ModelError
-from cchc_research.models.did_aggregate import aggregate_cells, format_period
+from cchc_research.models.did_aggregate import (
+    aggregate_cells,
+    aggregated_influence,
+    aggregation_matrix,
+    format_period,
+)
+from cchc_research.models.did_common import cells_frame, clean_se
 from cchc_research.models.did_cs import group_time_effects
+from cchc_research.models.did_inference import (
+    cs_cell_weights,
+    multiplier_bootstrap,
+    randomization_inference,
+    sa_cell_weights,
+    treatment_indicator,
+    unit_variance,
+)
+from cchc_research.models.did_results import DiDInferenceResults
 from cchc_research.models.did_panel import (
     AlwaysTreatedWarning,
     PreparedPanel,
     UnbalancedPanelWarning,
     prepare_staggered_panel,
 )
+from cchc_research.models.did_sunab import sun_abraham_cells
+from cchc_research.models._validation import check_model_input
 from cchc_research.models.results import EstimationResults
 
 __all__ = [
@@ -62,14 +79,11 @@ __all__ = [
     "staggered_did",
 ]
 
+#: Why a DiD result has no fitted values or predictions.
+_NO_PREDICTION = "its estimates are averages of group-time effects, not a regression of the outcome on rows"
 _METHODS = ("callaway_santanna", "sun_abraham")
-_TINY_SE = np.sqrt(np.finfo(float).eps) * 10  # R did reports NA below this
-
-
-def _clean_se(se: np.ndarray) -> np.ndarray:
-    se = np.asarray(se, dtype=float).copy()
-    se[se <= _TINY_SE] = np.nan
-    return se
+#: Inference methods of :meth:`StaggeredDiDResults.aggregate`.
+INFERENCE = ("analytic", "cell_variance", "multiplier", "randomization")
 
 
 @dataclass(repr=False, eq=False)
@@ -85,7 +99,16 @@ class StaggeredDiDResults(EstimationResults):
     method: str = "callaway_santanna"
     agg_inputs: dict[str, Any] = field(default_factory=dict)
 
-    def aggregate(self, kind: str = "simple") -> EstimationResults:
+    def aggregate(
+        self,
+        kind: str = "simple",
+        *,
+        inference: str = "analytic",
+        B: int = 999,
+        seed: int | None = DEFAULT_SEED,
+        weights: str = "mammen",
+        uniform: bool = False,
+    ) -> EstimationResults:
         """Aggregate the ATT(g, t) cells.
 
         Parameters
@@ -95,17 +118,41 @@ class StaggeredDiDResults(EstimationResults):
             ``"group"``: ``g=…`` per cohort; ``"dynamic"``: ``e=…`` per event time
             (pre-treatment included); ``"calendar"``: ``t=…`` per period. All but
             ``"simple"`` also report an overall ``ATT`` first (as R ``did::aggte``).
+        inference : {"analytic", "cell_variance", "multiplier", "randomization"}
+            ``"analytic"``: influence-function (Callaway–Sant'Anna) or delta-method
+            (Sun–Abraham) standard errors, normal intervals. ``"cell_variance"`` (no
+            covariates, no ``cluster``): ``Var = Σ W² σ²`` with the estimate's linear
+            weights ``W`` and independent cell errors of variance ``a_unit·b_period``
+            estimated on the untreated cells
+            (:func:`~cchc_research.models.did_inference.unit_variance`), normal intervals
+            — valid when one late unit is the only comparison. ``"multiplier"``
+            (Callaway–Sant'Anna): R ``did``'s multiplier bootstrap of the influence
+            functions by unit (or ``cluster``) —
+            :func:`~cchc_research.models.did_inference.multiplier_bootstrap`.
+            ``"randomization"`` (no covariates, no ``cluster``): randomization inference
+            over rollout dates, studentized —
+            :func:`~cchc_research.models.did_inference.randomization_inference`; its
+            ``std_errors`` are the unit-variance standard errors that studentize it.
+        B : int, default 999
+            Bootstrap draws or permutations.
+        seed : int, optional
+            Seed of the draws.
+        weights : {"mammen", "rademacher"}
+            Multiplier weights.
+        uniform : bool, default False
+            Multiplier bootstrap: simultaneous (sup-t) bands over the reported terms
+            instead of pointwise intervals (R ``did``'s ``cband=TRUE``).
 
         Returns
         -------
         EstimationResults
-            Normal-based inference with analytic (influence-function or delta-method)
-            standard errors.
+            :class:`~cchc_research.models.did_results.DiDInferenceResults` for the
+            bootstrap and randomization methods.
 
         Raises
         ------
         ModelError
-            Unknown ``kind``.
+            Unknown ``kind`` or ``inference``; a method not available for this fit.
 
         Examples
         --------
@@ -114,7 +161,11 @@ class StaggeredDiDResults(EstimationResults):
         ...                     outcome="y", unit="unit", time="time", cohort="cohort")
         >>> res.aggregate("dynamic").params.index[:3].tolist()
         ['ATT', 'e=-4', 'e=-3']
+        >>> res.aggregate("simple", inference="multiplier", seed=1).cov_type
+        'multiplier-bootstrap'
         """
+        if inference not in INFERENCE:
+            raise ModelError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
         a = self.agg_inputs
         est, cov = aggregate_cells(
             kind,
@@ -127,37 +178,83 @@ class StaggeredDiDResults(EstimationResults):
             cluster_codes=a.get("cluster_codes"),
             cell_cov=a.get("cell_cov"),
         )
-        se = pd.Series(_clean_se(np.sqrt(np.clip(np.diag(cov.to_numpy()), 0, None))), index=est.index)
+        se = pd.Series(clean_se(np.sqrt(np.clip(np.diag(cov.to_numpy()), 0, None))), index=est.index)
         weighting = "fixed cohort-share weights (delta method)" if self.method == "sun_abraham" else (
             "estimated group-share weights, their sampling error included (R did::aggte)"
         )
-        return EstimationResults(
+        common = dict(
             params=est,
-            std_errors=se,
             nobs=self.nobs,
-            cov_type=self.cov_type,
-            cov_description=f"{self.cov_description}; aggregated with {weighting}",
             df_resid=None,
-            cov=cov,
             model_name=f"{self.model_name} — {kind} aggregation",
             outcome=self.outcome,
             extra={k: v for k, v in self.extra.items() if k != "Cells"} | {"Aggregation": kind},
+            prediction_note=_NO_PREDICTION,
         )
+        if inference == "analytic":
+            return EstimationResults(
+                std_errors=se, cov_type=self.cov_type, cov=cov,
+                cov_description=f"{self.cov_description}; aggregated with {weighting}", **common)
+        if inference == "multiplier":
+            return self._multiplier(kind, B, seed, weights, uniform, weighting, common)
+        if inference == "cell_variance":
+            W, _, panel = self._term_weights(kind)
+            treated = treatment_indicator(panel.G, panel.times, self.agg_inputs.get("anticipation", 0))
+            var, _ = unit_variance(panel.Y, treated == 0, W)
+            desc = ("independent cell errors with unit × period variances a_i·b_t estimated from a "
+                    "two-way fixed-effects fit on the untreated cells (leverage-corrected moments), "
+                    f"Var = Σ W²·σ² over the estimate's linear weights W, normal intervals; aggregated with {weighting}")
+            return EstimationResults(
+                std_errors=pd.Series(clean_se(np.sqrt(var)), index=common["params"].index),
+                cov_type="cell-variance", cov=None, cov_description=desc, **common)
+        return self._randomization(kind, B, seed, weighting, common)
 
+    def _term_weights(self, kind):
+        a = self.agg_inputs
+        if "cell_weights" not in a or a.get("cluster_codes") is not None:
+            raise ModelError("this inference needs an estimator linear in the outcome and units as the "
+                             "assignment level: not available with covariates or cluster=")
+        M = aggregation_matrix(kind, a["group"], a["time"], a["shares"])
+        return np.einsum("kc,cit->kit", M.to_numpy(), a["cell_weights"]()), M, a["panel"]
 
-def _cells_frame(group, time, att, se, n) -> pd.DataFrame:
-    z = stats.norm.ppf(0.975)
-    return pd.DataFrame(
-        {
-            "group": group,
-            "time": time,
-            "att": att,
-            "std_error": se,
-            "ci_low": att - z * se,
-            "ci_high": att + z * se,
-            "n": np.asarray(n, dtype=int),
-        }
-    )
+    def _multiplier(self, kind, B, seed, weights, uniform, weighting, common) -> DiDInferenceResults:
+        a = self.agg_inputs
+        if a.get("influence") is None:
+            raise ModelError("inference='multiplier' needs influence functions: use "
+                             "method='callaway_santanna' (or inference='randomization')")
+        _, _, psi = aggregated_influence(kind, a["group"], a["time"], a["att"], shares=a["shares"],
+                                         influence=a["influence"], unit_group=a["unit_group"])
+        mb = multiplier_bootstrap(psi, B, weights=weights, seed=seed, cluster_codes=a.get("cluster_codes"))
+        by = "unit" if a.get("cluster_codes") is None else "cluster"
+        band = "uniform (sup-t) bands" if uniform else "pointwise normal critical value"
+        desc = (f"multiplier bootstrap of the influence functions by {by} (R did::mboot: {weights} "
+                f"weights, B={mb.B}, seed {seed}, SE = bootstrap IQR / 1.349, {band}); "
+                f"aggregated with {weighting}")
+        return DiDInferenceResults(
+            std_errors=pd.Series(clean_se(mb.std_errors), index=common["params"].index),
+            cov_type="multiplier-bootstrap", cov_description=desc, inference="multiplier",
+            engine=mb, uniform=bool(uniform), **common)
+
+    def _randomization(self, kind, B, seed, weighting, common) -> DiDInferenceResults:
+        a = self.agg_inputs
+        W, M, panel = self._term_weights(kind)
+        # the constant-effect null of each term shifts the cells that term averages
+        cells = list(zip(a["group"], a["time"]))
+        D = np.zeros_like(W)
+        for k in range(M.shape[0]):
+            for c in np.flatnonzero(M.to_numpy()[k] != 0):
+                g, t = cells[c]
+                D[k][np.ix_(panel.G == g, panel.times == t)] = 1.0
+        treated = treatment_indicator(panel.G, panel.times, a.get("anticipation", 0))
+        ri = randomization_inference(panel.Y, panel.G, W, D, treated == 0, B=B, seed=seed)
+        desc = (f"randomization inference over rollout dates: cohorts permuted across units "
+                f"(B={ri.B} permutations, seed {seed}), statistic studentized by unit × period "
+                f"variances (independent cell errors, from untreated cells), constant-effect "
+                f"null inverted exactly; std_errors are those cell-variance SEs; aggregated with {weighting}")
+        return DiDInferenceResults(
+            std_errors=pd.Series(clean_se(ri.std_errors), index=common["params"].index),
+            cov_type="randomization", cov_description=desc, inference="randomization", engine=ri,
+            **common)
 
 
 def _callaway_santanna(
@@ -180,8 +277,8 @@ def _callaway_santanna(
     else:
         S = psi
     cov = S.T @ S / n**2
-    se = _clean_se(np.sqrt(np.diag(cov)))
-    frame = _cells_frame(cells.group, cells.time, cells.att, se, cells.n_treated + cells.n_control)
+    se = clean_se(np.sqrt(np.diag(cov)))
+    frame = cells_frame(cells.group, cells.time, cells.att, se, cells.n_treated + cells.n_control)
     inputs = {
         "group": cells.group,
         "time": cells.time,
@@ -190,6 +287,10 @@ def _callaway_santanna(
         "unit_group": panel.G,
         "cluster_codes": panel.cluster_codes,
     }
+    if panel.X is None:  # linear in the outcome: weights for randomization inference
+        inputs["cell_weights"] = lambda: cs_cell_weights(
+            panel.G, panel.times, group=cells.group, time=cells.time, base=cells.base,
+            control=control, anticipation=anticipation)
     return frame, inputs, cov
 
 
@@ -260,6 +361,7 @@ def staggered_did(
     >>> res.att_gt[["group", "time"]].head(2).to_dict("records")
     [{'group': 4.0, 'time': 2.0}, {'group': 4.0, 'time': 3.0}]
     """
+    check_model_input(data, "staggered_did", numeric=[outcome, *(covariates or [])], other=[cluster], time=time, numeric_time=True, key=(unit, time), unit=unit, cohort=cohort)
     if method not in _METHODS:
         raise ModelError(f"unknown method {method!r}; choose one of {', '.join(_METHODS)}")
     allowed = ("never_treated", "not_yet_treated") if method == "callaway_santanna" else (
@@ -289,15 +391,16 @@ def staggered_did(
             "pointwise, not R did's default bootstrap uniform bands)"
         )
     else:
-        from cchc_research.models.did_sunab import sun_abraham_cells
-
         frame, inputs, cov = sun_abraham_cells(panel, anticipation)
+        inputs["cell_weights"] = lambda: sa_cell_weights(inputs["design"], *panel.Y.shape)
         model_name = "Sun–Abraham interaction-weighted CATT(g,t)"
         cov_type = "cluster"
         cov_description = (
             "cluster-robust by unit (CR1, fixest small-sample correction G/(G-1)·(N-1)/(N-K))"
         )
     inputs["shares"] = shares
+    inputs["panel"] = panel
+    inputs["anticipation"] = anticipation
     if len(frame) == 0:
         raise ModelError("no group-time cell could be estimated (no comparison units left)")
     terms = [f"ATT({format_period(g)},{format_period(t)})" for g, t in zip(frame["group"], frame["time"])]
@@ -325,6 +428,7 @@ def staggered_did(
         model_name=model_name,
         outcome=outcome,
         extra=notes,
+        prediction_note=_NO_PREDICTION,
         att_gt=frame,
         method=method,
         agg_inputs=inputs,

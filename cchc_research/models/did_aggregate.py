@@ -44,7 +44,7 @@ import pandas as pd
 
 from cchc_research.errors import ModelError
 
-__all__ = ["AGGREGATIONS", "aggregate_cells", "format_period"]
+__all__ = ["AGGREGATIONS", "aggregate_cells", "aggregated_influence", "aggregation_matrix", "format_period", "weight_influence"]
 
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
 
@@ -61,14 +61,170 @@ def format_period(value: float) -> str:
     return str(int(v)) if v.is_integer() else repr(v)
 
 
-def _wif(keep: np.ndarray, pg: np.ndarray, unit_group: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
-    """Influence function of estimated group-share weights (R did's ``wif``)."""
+def weight_influence(keep: np.ndarray, pg: np.ndarray, unit_group: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
+    """Influence function of estimated group-share weights (R did's ``wif``).
+
+    Parameters
+    ----------
+    keep : numpy.ndarray
+        Indices of the cells aggregated.
+    pg : numpy.ndarray
+        Group share of every cell.
+    unit_group, cell_group : numpy.ndarray
+        Cohort of each unit; cohort of each cell.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_units × len(keep)``; multiplied by the kept cells' ATTs it is the weights' term
+        of the aggregated influence function (R ``did::wif``).
+    """
     pgk = pg[keep]
     total = pgk.sum()
     ind = (unit_group[:, None] == cell_group[keep][None, :]).astype(float) - pgk[None, :]
     if1 = ind / total
     if2 = ind.sum(axis=1, keepdims=True) @ (pgk / total**2)[None, :]
     return if1 - if2
+
+
+def _terms(kind: str, group: np.ndarray, time: np.ndarray, shares: Mapping[float, float]):
+    """Breakdown terms of an aggregation: labels, cell weights, kept cells, wif flags, overall mix."""
+    if kind not in AGGREGATIONS:
+        raise ModelError(f"unknown aggregation {kind!r}; choose one of {', '.join(AGGREGATIONS)}")
+    pg = np.array([shares[g] for g in group], dtype=float)
+    post = group <= time
+    if not post.any():
+        raise ModelError("there is no post-treatment group-time cell to aggregate")
+    n_cells = len(group)
+    labels: list[str] = []
+    weights: list[np.ndarray] = []
+    keeps: list[np.ndarray] = []
+    with_wif: list[bool] = []
+
+    def add(label: str, keep: np.ndarray, w_keep: np.ndarray, wif: bool) -> None:
+        w = np.zeros(n_cells)
+        w[keep] = w_keep
+        labels.append(label)
+        weights.append(w)
+        keeps.append(keep)
+        with_wif.append(wif)
+
+    overall_mix: np.ndarray | None = None  # how ATT combines breakdown terms
+    glist = np.empty(0)
+    if kind == "simple":
+        keep = np.flatnonzero(post)
+        add("ATT", keep, pg[keep] / pg[keep].sum(), True)
+    elif kind == "group":
+        glist = np.array([g for g in np.unique(group) if np.any(post & (group == g))])
+        for g in glist:
+            keep = np.flatnonzero(post & (group == g))
+            add(f"g={format_period(g)}", keep, np.full(len(keep), 1.0 / len(keep)), False)
+        pgg = np.array([shares[g] for g in glist], dtype=float)
+        overall_mix = pgg / pgg.sum()
+    elif kind == "dynamic":
+        e = time - group
+        eseq = np.unique(e)
+        for ev in eseq:
+            keep = np.flatnonzero(e == ev)
+            add(f"e={format_period(ev)}", keep, pg[keep] / pg[keep].sum(), True)
+        overall_mix = (eseq >= 0) / np.sum(eseq >= 0)
+    else:  # calendar
+        tlist = np.unique(time[post])
+        for t in tlist:
+            keep = np.flatnonzero(post & (time == t))
+            add(f"t={format_period(t)}", keep, pg[keep] / pg[keep].sum(), True)
+        overall_mix = np.full(len(tlist), 1.0 / len(tlist))
+    return labels, np.vstack(weights), keeps, with_wif, overall_mix, glist, pg
+
+
+def aggregation_matrix(
+    kind: str, group: np.ndarray, time: np.ndarray, shares: Mapping[float, float]
+) -> pd.DataFrame:
+    """Weights of each aggregated term on the group-time cells (shares held at their values).
+
+    Parameters
+    ----------
+    kind : {"simple", "group", "dynamic", "calendar"}
+    group, time : numpy.ndarray
+        One entry per cell.
+    shares : mapping
+        ``P(G = g)`` of each group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Terms × cells (``ATT`` first for every kind, as :func:`aggregate_cells`); each
+        estimate is this matrix times the cell ATTs.
+
+    Raises
+    ------
+    ModelError
+        Unknown ``kind`` or no post-treatment cell.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = aggregation_matrix("dynamic", np.array([2.0, 2.0]), np.array([1.0, 2.0]), {2.0: 0.5})
+    >>> m.round(2).values.tolist(), m.index.tolist()
+    ([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], ['ATT', 'e=-1', 'e=0'])
+    """
+    labels, W, _, _, overall_mix, _, _ = _terms(kind, np.asarray(group, float), np.asarray(time, float), shares)
+    if overall_mix is not None:
+        W = np.vstack([overall_mix @ W, W])
+        labels = ["ATT", *labels]
+    return pd.DataFrame(W, index=labels)
+
+
+def aggregated_influence(
+    kind: str,
+    group: np.ndarray,
+    time: np.ndarray,
+    att: np.ndarray,
+    *,
+    shares: Mapping[float, float],
+    influence: np.ndarray,
+    unit_group: np.ndarray,
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Aggregated estimates and their unit-level influence functions (R ``did::aggte``).
+
+    Parameters
+    ----------
+    kind, group, time, att, shares
+        As :func:`aggregate_cells`.
+    influence : numpy.ndarray
+        ``n_units × n_cells`` influence functions of the cells (``Var = Σ ψ² / n²``).
+    unit_group : numpy.ndarray
+        Cohort of each unit (0: never treated), for the group-share weights' term.
+
+    Returns
+    -------
+    labels : list of str
+    estimates : numpy.ndarray
+    psi : numpy.ndarray
+        ``n_units × n_terms`` influence functions, the estimation error of the group-share
+        weights included (R ``did``'s ``wif``; ``selective.wif`` for the overall group ATT).
+
+    Raises
+    ------
+    ModelError
+        Unknown ``kind`` or no post-treatment cell.
+    """
+    labels, W, keeps, with_wif, overall_mix, glist, pg = _terms(kind, group, time, shares)
+    est = W @ att
+    psi = influence @ W.T
+    for k, (keep, flag) in enumerate(zip(keeps, with_wif)):
+        if flag:
+            psi[:, k] += weight_influence(keep, pg, unit_group, group) @ att[keep]
+    if overall_mix is not None:
+        psi_all = psi @ overall_mix
+        if kind == "group":
+            # group shares are estimated too (R did's ``selective.wif``)
+            pgg = np.array([shares[g] for g in glist], dtype=float)
+            psi_all = psi_all + weight_influence(np.arange(len(glist)), pgg, unit_group, glist) @ est
+        est = np.concatenate([[overall_mix @ est], est])
+        labels = ["ATT", *labels]
+        psi = np.column_stack([psi_all, psi])
+    return labels, est, psi
 
 
 def aggregate_cells(
@@ -114,81 +270,12 @@ def aggregate_cells(
     ModelError
         Unknown ``kind``, or no post-treatment cell to aggregate.
     """
-    if kind not in AGGREGATIONS:
-        raise ModelError(f"unknown aggregation {kind!r}; choose one of {', '.join(AGGREGATIONS)}")
     if influence is None and cell_cov is None:
         raise ModelError("aggregation needs either influence functions or a covariance matrix")
-    pg = np.array([shares[g] for g in group], dtype=float)
-    post = group <= time
-    if not post.any():
-        raise ModelError("there is no post-treatment group-time cell to aggregate")
-    n_cells = len(att)
-    use_if = influence is not None
-
-    # Each breakdown term k is a weight vector over cells (+ optional wif term).
-    labels: list[str] = []
-    weights: list[np.ndarray] = []
-    wifs: list[np.ndarray | None] = []
-
-    def add(label: str, keep: np.ndarray, w_keep: np.ndarray, with_wif: bool) -> None:
-        w = np.zeros(n_cells)
-        w[keep] = w_keep
-        labels.append(label)
-        weights.append(w)
-        if use_if and with_wif:
-            contrib = _wif(keep, pg, unit_group, group) @ att[keep]
-            wifs.append(contrib)
-        else:
-            wifs.append(None)
-
-    overall_mix: np.ndarray | None = None  # how ATT combines breakdown terms
-    overall_wif = False
-    glist = np.empty(0)
-    if kind == "simple":
-        keep = np.flatnonzero(post)
-        add("ATT", keep, pg[keep] / pg[keep].sum(), True)
-    elif kind == "group":
-        glist = np.unique(group)
-        glist = np.array([g for g in glist if np.any(post & (group == g))])
-        for g in glist:
-            keep = np.flatnonzero(post & (group == g))
-            add(f"g={format_period(g)}", keep, np.full(len(keep), 1.0 / len(keep)), False)
-        pgg = np.array([shares[g] for g in glist], dtype=float)
-        overall_mix = pgg / pgg.sum()
-        overall_wif = True
-    elif kind == "dynamic":
-        e = time - group
-        eseq = np.unique(e)
-        for ev in eseq:
-            keep = np.flatnonzero(e == ev)
-            add(f"e={format_period(ev)}", keep, pg[keep] / pg[keep].sum(), True)
-        overall_mix = (eseq >= 0) / np.sum(eseq >= 0)
-    else:  # calendar
-        tlist = np.unique(time[post])
-        for t in tlist:
-            keep = np.flatnonzero(post & (time == t))
-            add(f"t={format_period(t)}", keep, pg[keep] / pg[keep].sum(), True)
-        overall_mix = np.full(len(tlist), 1.0 / len(tlist))
-
-    W = np.vstack(weights)  # terms × cells
-    est = W @ att
-    if overall_mix is not None:
-        est = np.concatenate([[overall_mix @ est], est])
-        labels = ["ATT", *labels]
-
-    if use_if:
+    if influence is not None:
+        labels, est, psi = aggregated_influence(kind, group, time, att, shares=shares,
+                                                influence=influence, unit_group=unit_group)
         n = influence.shape[0]
-        psi = influence @ W.T
-        for k, contrib in enumerate(wifs):
-            if contrib is not None:
-                psi[:, k] += contrib
-        if overall_mix is not None:
-            psi_all = psi @ overall_mix
-            if overall_wif:
-                # group shares are estimated too (R did's ``selective.wif``)
-                pgg = np.array([shares[g] for g in glist], dtype=float)
-                psi_all = psi_all + _wif(np.arange(len(glist)), pgg, unit_group, glist) @ est[1:]
-            psi = np.column_stack([psi_all, psi])
         if cluster_codes is not None:
             n_cl = int(cluster_codes.max()) + 1
             S = np.zeros((n_cl, psi.shape[1]))
@@ -197,8 +284,8 @@ def aggregate_cells(
             S = psi
         cov = S.T @ S / n**2
     else:
-        if overall_mix is not None:
-            W = np.vstack([overall_mix @ W, W])
-        cov = W @ cell_cov @ W.T
+        M = aggregation_matrix(kind, group, time, shares)
+        labels, est = list(M.index), M.to_numpy() @ att
+        cov = M.to_numpy() @ cell_cov @ M.to_numpy().T
     cov = np.atleast_2d(cov)
     return pd.Series(est, index=labels, dtype=float), pd.DataFrame(cov, index=labels, columns=labels)

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cchc_research.errors import CCHCWarning, MissingValuesError, ModelError, NoNeverTreatedError
+from cchc_research.errors import (
+    AlwaysTreatedWarning,
+    MissingValuesError,
+    ModelError,
+    NoNeverTreatedError,
+    UnbalancedPanelWarning,
+)
 
 __all__ = [
     "AlwaysTreatedWarning",
@@ -31,14 +37,6 @@ __all__ = [
     "PreparedPanel",
     "prepare_staggered_panel",
 ]
-
-
-class AlwaysTreatedWarning(CCHCWarning):
-    """Units treated at or before the first period (no pre-period) were dropped."""
-
-
-class UnbalancedPanelWarning(CCHCWarning):
-    """Units not observed in every period were dropped to balance the panel."""
 
 
 @dataclass

@@ -35,15 +35,16 @@ import pandas as pd
 
 from cchc_research.errors import FewClustersWarning, ModelError
 from cchc_research.models.did_aggregate import format_period
+from cchc_research.models.did_common import cells_frame, clean_se
 from cchc_research.models.did_panel import PreparedPanel, prepare_staggered_panel
+from cchc_research.models._validation import check_model_input
 from cchc_research.models.results import EstimationResults
+from cchc_research.models.twfe import twfe
 
 __all__ = ["event_study_twfe", "sun_abraham_cells"]
 
 
 def _fit(frame: pd.DataFrame, regressors: list[str], vcov: str):
-    from cchc_research.models.twfe import twfe
-
     with warnings.catch_warnings():
         # a staggered panel has many units; the few-clusters advice is not about it
         warnings.simplefilter("ignore", FewClustersWarning)
@@ -75,7 +76,10 @@ def sun_abraham_cells(
     frame : pandas.DataFrame
         group, time (``= g + e``), att, std_error, ci_low, ci_high, n.
     inputs : dict
-        Cell arrays for :func:`~cchc_research.models.did_aggregate.aggregate_cells`.
+        Cell arrays for :func:`~cchc_research.models.did_aggregate.aggregate_cells`, and
+        ``design``: the cohort × relative-period indicators (rows in
+        :meth:`PreparedPanel.long` order), for
+        :func:`~cchc_research.models.did_inference.sa_cell_weights`.
     cov : numpy.ndarray
         Cluster-robust covariance of the cells.
 
@@ -88,8 +92,6 @@ def sun_abraham_cells(
     >>> round(float(frame.query("group == 6 and time == 8")["att"].iloc[0]), 10)
     3.0
     """
-    from cchc_research.models.did import _cells_frame, _clean_se
-
     long = panel.long()
     ref = -1 - anticipation
     cells: list[tuple[float, float]] = []
@@ -112,8 +114,9 @@ def sun_abraham_cells(
     time = np.array([c[1] for c in cells], dtype=float)
     n_control = int(np.sum(panel.G == 0))
     n = np.array([int(np.sum(panel.G == g)) + n_control for g in group])
-    frame = _cells_frame(group, time, att, _clean_se(np.sqrt(np.diag(cov))), n)
-    return frame, {"group": group, "time": time, "att": att}, cov
+    frame = cells_frame(group, time, att, clean_se(np.sqrt(np.diag(cov))), n)
+    design = np.column_stack([columns[name] for name in names])
+    return frame, {"group": group, "time": time, "att": att, "design": design}, cov
 
 
 def event_study_twfe(
@@ -169,6 +172,7 @@ def event_study_twfe(
     >>> res.params.index[:2].tolist()
     ['e=-5', 'e=-4']
     """
+    check_model_input(data, "event_study_twfe", numeric=[outcome], time=time, numeric_time=True, key=(unit, time), unit=unit, cohort=cohort)
     if vcov not in ("cluster", "hetero", "iid"):
         raise ModelError(f"vcov must be 'cluster', 'hetero' or 'iid', got {vcov!r}")
     if window is not None and not (window[0] <= ref <= window[1]):
@@ -212,4 +216,9 @@ def event_study_twfe(
         outcome=outcome,
         extra={"Units": int(panel.Y.shape[0]), "Periods": len(panel.times),
                "Note": "biased under heterogeneous effects; see staggered_did"},
+        rsquared=fit.rsquared,
+        rsquared_within=fit.rsquared_within,
+        n_clusters=fit.n_clusters,
+        prediction_note="its event-time indicators are built internally from the cohort column; fit "
+        "twfe on your own design to predict",
     )

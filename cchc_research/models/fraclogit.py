@@ -34,15 +34,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from cchc_research.errors import ModelError, OutcomeRangeError
-from cchc_research.models._validation import as_list, check_clusters, check_collinearity, check_missing
-from cchc_research.models.results import EstimationResults
+from cchc_research.models._validation import (
+    as_list,
+    check_clusters,
+    check_collinearity,
+    check_missing,
+    check_model_input,
+    check_roles,
+    check_separation,
+)
+from cchc_research.models.results import EstimationResults, Predictions
 
 __all__ = ["frac_logit", "FracLogitResults"]
 
@@ -177,6 +185,9 @@ def frac_logit(
     ------
     OutcomeRangeError
         Outcome outside [0, 1]; the message names the first offending rows.
+    PerfectPredictionError
+        Every outcome 0, every outcome 1, or the 0s and 1s separated by the regressors or
+        fixed effects (no finite estimate; :func:`~cchc_research.models._validation.check_separation`).
     MissingValuesError, CollinearityError, TooFewClustersError, ModelError
 
     Examples
@@ -191,12 +202,19 @@ def frac_logit(
     """
     regressors = as_list(regressors)
     fe = as_list(fe)
+    check_model_input(data, "frac_logit", numeric=[outcome, *regressors, weights], other=[*fe, cluster])
     if vcov not in _VCOVS:
         raise ModelError(f"vcov must be one of {_VCOVS}, got {vcov!r}")
     if not regressors:
         raise ModelError("frac_logit needs at least one regressor")
     if vcov == "cluster" and cluster is None:
         raise ModelError('vcov="cluster" needs a cluster column')
+    if cluster is not None and vcov != "cluster":
+        raise ModelError(
+            f"cluster={cluster!r} is only used with vcov='cluster' (got vcov={vcov!r}); pass "
+            "vcov='cluster' for cluster-robust standard errors, or drop cluster="
+        )
+    check_roles(outcome, regressors, what="frac_logit", others=[*fe, cluster, weights])
     clusters = [cluster] if vcov == "cluster" else []
     columns = [outcome, *regressors, *fe, *clusters] + ([weights] if weights else [])
     sub = check_missing(data, columns, dropna=dropna, stacklevel=3)
@@ -216,9 +234,14 @@ def frac_logit(
     w = sub[weights].to_numpy(dtype=float) if weights else np.ones(len(sub))
     if weights and (w < 0).any():
         raise ModelError(f"weights column {weights!r} has negative values")
+    check_separation(y, X, w)
     G = check_clusters(sub[cluster], cluster, stacklevel=3) if clusters else None
 
-    model = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w if weights else None)
+    # heavy third-party imports, loaded on first use (see cchc_research/models/__init__.py)
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    model = GLM(y, X, family=families.Binomial(), var_weights=w if weights else None)
     N = len(y)
     if vcov == "model":
         fit = model.fit(**_FIT)
@@ -253,8 +276,48 @@ def frac_logit(
         model_name="Fractional logit",
         outcome=outcome,
         extra=extra,
+        n_clusters=G,
+        predictions=Predictions(
+            fitted=pd.Series(fit.fittedvalues, index=sub.index, name="fitted"),
+            resid=pd.Series(y - fit.fittedvalues, index=sub.index, name="resid"),
+            predict=partial(
+                _predict,
+                params=fit.params,
+                regressors=tuple(regressors),
+                fe_levels={f: pd.Categorical(sub[f]).categories for f in fe},
+            ),
+        ),
         design=X,
         full_params=fit.params,
         full_cov=V,
         obs_weights=w,
     )
+
+
+def _predict(
+    newdata: pd.DataFrame,
+    *,
+    params: pd.Series,
+    regressors: tuple[str, ...],
+    fe_levels: dict[str, pd.Index],
+) -> pd.Series:
+    """Predicted mean ``Λ(x'β)`` (in [0, 1]) for new rows; fixed-effect levels must be known."""
+    missing = [c for c in (*regressors, *fe_levels) if c not in newdata.columns]
+    if missing:
+        raise ModelError(f"newdata lacks column(s) {missing} needed to predict")
+    sub = check_missing(newdata, [*regressors, *fe_levels], dropna=False, stacklevel=4)
+    X = sub[list(regressors)].astype(float)
+    X.insert(0, "Intercept", 1.0)
+    for f, levels in fe_levels.items():
+        known = sub[f].isin(levels).to_numpy()
+        if not known.all():
+            unseen = pd.unique(sub[f][~known])[:5].tolist()
+            raise ModelError(
+                f"newdata has level(s) of fixed effect {f!r} not in the estimation sample (e.g. {unseen})"
+            )
+        cat = pd.Categorical(sub[f], categories=levels)
+        dummies = pd.get_dummies(cat, prefix=f"{f}", drop_first=True, dtype=float)
+        dummies.index = sub.index
+        X = pd.concat([X, dummies], axis=1)
+    eta = X.reindex(columns=params.index, fill_value=0.0).to_numpy() @ params.to_numpy()
+    return pd.Series(_logistic(eta), index=sub.index, name="prediction")

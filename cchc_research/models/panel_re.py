@@ -29,16 +29,22 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from linearmodels import PanelOLS, RandomEffects
-from scipy import stats
 
 from cchc_research.errors import ModelError
-from cchc_research.models._validation import as_list, check_clusters, check_collinearity, check_missing
-from cchc_research.models.results import EstimationResults
+from cchc_research.models._validation import (
+    as_list,
+    check_clusters,
+    check_collinearity,
+    check_missing,
+    check_model_input,
+    check_roles,
+)
+from cchc_research.models.results import EstimationResults, Predictions
 
 __all__ = ["random_effects", "RandomEffectsResults", "HausmanTest"]
 
@@ -84,6 +90,10 @@ class RandomEffectsResults(EstimationResults):
         >>> print(random_effects(g, "inv", ["value", "capital"], "firm", "year").hausman())
         Hausman test (FE vs RE, classical covariances): chi2(2) = 2.3304, p = 0.3119; RE not rejected at 5%
         """
+        # heavy third-party imports, loaded on first use (see cchc_research/models/__init__.py)
+        from linearmodels import PanelOLS
+        from scipy import stats
+
         y, X, re_fit = self.panel["y"], self.panel["X"], self.panel["re_fit"]
         slopes = [c for c in X.columns if c != "Intercept"]
         with warnings.catch_warnings():
@@ -103,6 +113,41 @@ class RandomEffectsResults(EstimationResults):
         stat = float(d @ np.linalg.pinv(Vd) @ d)
         df = int(np.linalg.matrix_rank(Vd)) if eig.min() <= 0 else len(terms)
         return HausmanTest(stat, df, float(stats.chi2.sf(stat, df)), tuple(terms), note)
+
+
+def _check_variance_components_identified(X: pd.DataFrame, unit: str) -> None:
+    """Refuse panels where Swamy–Arora cannot estimate a variance component.
+
+    The idiosyncratic variance comes from the within (fixed-effects) regression, with
+    ``N - n_units - rank(within X)`` residual degrees of freedom; the unit-effect variance
+    comes from the between regression of unit means, with ``n_units - rank(means of X)``
+    (Swamy & Arora 1972; Baltagi 2021, ch. 2.3). Both must be positive.
+    """
+    codes = X.index.get_level_values(0)
+    n_units = int(codes.nunique())
+    if n_units < 2:
+        raise ModelError(
+            f"random_effects needs at least 2 units in {unit!r} (got {n_units}): the unit-effect "
+            "variance is estimated across units"
+        )
+    means = X.groupby(level=0).mean()
+    k_between = int(np.linalg.matrix_rank(means.to_numpy()))
+    if n_units - k_between <= 0:
+        raise ModelError(
+            f"random_effects cannot estimate the unit-effect variance: {n_units} units for "
+            f"{k_between} between-unit parameters (intercept and regressor means); add units "
+            "or drop regressors"
+        )
+    slopes = X.drop(columns="Intercept")
+    within = slopes - slopes.groupby(level=0).transform("mean")
+    k_within = int(np.linalg.matrix_rank(within.to_numpy())) if len(within.columns) else 0
+    df_within = len(X) - n_units - k_within
+    if df_within <= 0:
+        raise ModelError(
+            f"random_effects cannot estimate the idiosyncratic variance: {len(X)} observations of "
+            f"{n_units} units leave {df_within} within-unit degrees of freedom (is every unit "
+            "observed only once, e.g. a single period?); add periods or use a cross-section model"
+        )
 
 
 def random_effects(
@@ -139,7 +184,8 @@ def random_effects(
     Raises
     ------
     ModelError
-        Duplicate unit × time rows, unknown ``vcov``.
+        Duplicate unit × time rows, unknown ``vcov``; fewer than 2 units, or no degrees of
+        freedom left for the between or the within regression (e.g. a single period).
     MissingValuesError, CollinearityError, TooFewClustersError
 
     Examples
@@ -152,10 +198,15 @@ def random_effects(
     {'Intercept': 28.898935, 'value': 0.010493, 'capital': 0.01718}
     """
     regressors = as_list(regressors)
+    check_model_input(data, "random_effects", numeric=[outcome, *regressors], other=[unit], time=time,
+                      key=(unit, time))
+    if isinstance(data[time].dtype, pd.PeriodDtype):
+        raise ModelError(f"time column {time!r} holds periods; pass numbers or dates (e.g. .dt.to_timestamp())")
     if vcov not in ("iid", "cluster"):
         raise ModelError(f"vcov must be 'iid' or 'cluster', got {vcov!r}")
     if not regressors:
         raise ModelError("random_effects needs at least one regressor")
+    check_roles(outcome, regressors, what="random_effects", others=[unit, time])
     sub = check_missing(data, [outcome, *regressors, unit, time], dropna=dropna, stacklevel=3)
     if sub.duplicated([unit, time]).any():
         raise ModelError(f"duplicated ({unit}, {time}) rows: random_effects needs one row per unit and time")
@@ -163,8 +214,12 @@ def random_effects(
     X = panel[regressors].astype(float)
     X.insert(0, "Intercept", 1.0)
     check_collinearity(X)
+    _check_variance_components_identified(X, unit)
     y = panel[outcome].astype(float)
+    from linearmodels import RandomEffects  # heavy third-party import, loaded on first use
+
     model = RandomEffects(y, X)
+    G = None
     if vcov == "iid":
         fit = model.fit()
         desc = "classical random-effects GLS covariance (as R plm random, Swamy–Arora); normal inference"
@@ -182,8 +237,10 @@ def random_effects(
         "sigma2_u (unit)": float(vd["Effects"]),
         "sigma2_e (idiosyncratic)": float(vd["Residual"]),
         "theta": float(theta[0]) if np.allclose(theta, theta[0]) else "varies (unbalanced panel)",
-        "R-squared (overall)": float(fit.rsquared_overall),
     }
+    # fitted = x'β without the unit effect (linearmodels fitted_values), resid = y − fitted
+    fitted = pd.Series(fit.fitted_values["fitted_values"].reindex(panel.index).to_numpy(), index=sub.index)
+    outcome_values = pd.Series(y.to_numpy(), index=sub.index)
     return RandomEffectsResults(
         params=fit.params,
         std_errors=fit.std_errors,
@@ -195,5 +252,24 @@ def random_effects(
         model_name="Random effects (Swamy–Arora GLS)",
         outcome=outcome,
         extra=extra,
+        rsquared=float(fit.rsquared_overall),
+        rsquared_within=float(fit.rsquared_within),
+        n_clusters=G,
+        predictions=Predictions(
+            fitted=fitted.rename("fitted"),
+            resid=(outcome_values - fitted).rename("resid"),
+            predict=partial(_predict, params=fit.params, regressors=tuple(regressors)),
+        ),
         panel={"y": y, "X": X, "re_fit": fit},
     )
+
+
+def _predict(newdata: pd.DataFrame, *, params: pd.Series, regressors: tuple[str, ...]) -> pd.Series:
+    """Population-averaged prediction ``x'β`` (the unit effect's mean, zero, for every unit)."""
+    missing = [c for c in regressors if c not in newdata.columns]
+    if missing:
+        raise ModelError(f"newdata lacks column(s) {missing} needed to predict")
+    sub = check_missing(newdata, list(regressors), dropna=False, stacklevel=4)
+    X = sub[list(regressors)].astype(float)
+    X.insert(0, "Intercept", 1.0)
+    return pd.Series(X[params.index].to_numpy() @ params.to_numpy(), index=sub.index, name="prediction")

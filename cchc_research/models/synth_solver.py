@@ -6,7 +6,10 @@
   (SLSQP as a checked fallback).
 * :func:`nested_weights` — with predictors: the diagonal predictor-importance matrix ``V``
   chosen to minimise the pre-treatment outcome MSPE of ``W(V)`` (the nested optimisation
-  of R ``Synth``), predictors standardised by their standard deviation across units.
+  of R ``Synth``: starts at equal and regression-based weights, Nelder–Mead and BFGS;
+  Abadie, Diamond & Hainmueller 2011, *J Stat Softw* 42(13)), predictors standardised by
+  their standard deviation across units. Checked against R ``Synth``'s Basque example
+  (``tests/reference/test_ref_synth.py``).
 
 Examples
 --------
@@ -19,10 +22,39 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import optimize
+import warnings
+from collections.abc import Sequence
 
-__all__ = ["simplex_least_squares", "nested_weights"]
+import numpy as np
+
+from cchc_research.errors import ModelError
+
+__all__ = ["simplex_least_squares", "nested_weights", "V_METHODS", "OUTER_METHODS", "check_outer_methods"]
+
+#: Outer search methods of R ``Synth`` (``optimxmethod = c("Nelder-Mead", "BFGS")``).
+V_METHODS: tuple[str, ...] = ("Nelder-Mead", "BFGS")
+_OUTER_METHODS = ("Nelder-Mead", "BFGS", "Powell", "L-BFGS-B", "CG", "COBYLA")
+#: The :func:`scipy.optimize.minimize` methods accepted for the outer search over ``V``.
+OUTER_METHODS: tuple[str, ...] = _OUTER_METHODS
+
+
+def check_outer_methods(methods: Sequence[str]) -> list[str]:
+    """Return ``methods`` as a list, or raise :class:`ModelError` if it is empty, a bare
+    string, or names a method outside :data:`OUTER_METHODS`.
+
+    Examples
+    --------
+    >>> check_outer_methods(("BFGS",))
+    ['BFGS']
+    """
+    if isinstance(methods, str):
+        raise ModelError(f"outer search methods must be a list such as ['BFGS'], got the string {methods!r}")
+    listed = list(methods)
+    unknown = [m for m in listed if m not in _OUTER_METHODS]
+    if unknown or not listed:
+        raise ModelError(f"outer search methods must be among {_OUTER_METHODS}, got {listed!r}")
+    return listed
+_MAX_RESTARTS = 20
 
 
 def _kkt_polish(A: np.ndarray, b: np.ndarray, w: np.ndarray, tol: float = 1e-9) -> np.ndarray:
@@ -77,6 +109,8 @@ def _slsqp(As: np.ndarray, bs: np.ndarray) -> np.ndarray:
         r = As @ w - bs
         return float(r @ r), 2 * (P @ w - q)
 
+    from scipy import optimize  # heavy third-party import, loaded on first use (models/__init__)
+
     res = optimize.minimize(
         fun,
         x0=np.full(J, 1.0 / J),
@@ -123,6 +157,8 @@ def simplex_least_squares(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     scale = max(float(np.abs(A).max()), float(np.abs(b).max()), 1.0)
     As, bs = A / scale, b / scale
     rho = 1e4 * max(1.0, float(np.linalg.norm(As)))
+    from scipy import optimize  # heavy third-party import, loaded on first use (models/__init__)
+
     w0, _ = optimize.nnls(np.vstack([As, np.full((1, J), rho)]), np.concatenate([bs, [rho]]), maxiter=50 * J)
     w = _kkt_polish(As, bs, w0 / w0.sum() if w0.sum() > 0 else np.full(J, 1.0 / J))
     if not _kkt_ok(As, bs, w):
@@ -145,6 +181,7 @@ def nested_weights(
     Z0: np.ndarray,
     v: np.ndarray | None = None,
     maxiter: int = 1000,
+    methods: Sequence[str] = V_METHODS,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Donor weights ``W(V)`` with ``V`` chosen to fit the pre-treatment outcomes.
 
@@ -157,7 +194,14 @@ def nested_weights(
     v : numpy.ndarray, optional
         Fixed predictor weights (normalised to sum 1); skips the outer optimisation.
     maxiter : int
-        Iterations of the outer Nelder–Mead search.
+        Iterations of each outer search.
+    methods : sequence of str, default ("Nelder-Mead", "BFGS")
+        :func:`scipy.optimize.minimize` methods of the outer search, each run from both
+        starts (R ``Synth``'s ``optimxmethod`` default). Every result is then restarted
+        with Nelder–Mead until it stops improving (a restart rebuilds the simplex, which a
+        stalled Nelder–Mead search needs), and the lowest loss is kept. The outer problem
+        is not convex: other methods (e.g. adding ``"Powell"``) can reach a different,
+        sometimes lower, local optimum.
 
     Returns
     -------
@@ -209,14 +253,32 @@ def nested_weights(
     reg = np.sum(beta**2, axis=1)
     if np.all(np.isfinite(reg)) and reg.sum() > 0:
         starts.append(reg / reg.sum())
+    methods = check_outer_methods(methods)
+
+    from scipy import optimize  # heavy third-party import, loaded on first use (models/__init__)
+
+    def polish(x: np.ndarray, f: float) -> tuple[np.ndarray, float]:
+        for _ in range(_MAX_RESTARTS):
+            res = optimize.minimize(
+                outer, x, method="Nelder-Mead",
+                options={"maxiter": 2 * maxiter, "xatol": 1e-8, "fatol": 1e-14},
+            )
+            if not res.fun < f - 1e-12 * max(abs(f), 1e-300):
+                break
+            x, f = res.x, float(res.fun)
+        return x, f
+
     best: tuple[float, np.ndarray] | None = None
     for x_start in starts:
-        res = optimize.minimize(
-            outer, x_start, method="Nelder-Mead",
-            options={"maxiter": maxiter, "xatol": 1e-6, "fatol": 1e-10},
-        )
-        if best is None or res.fun < best[0] - 1e-15:
-            best = (float(res.fun), np.abs(res.x) / np.abs(res.x).sum())
+        for method in methods:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # BFGS line searches at kinks
+                res = optimize.minimize(outer, x_start, method=method, options={"maxiter": maxiter})
+            x, f = polish(res.x, float(res.fun))
+            if np.isfinite(f) and np.abs(x).sum() > 0 and (best is None or f < best[0] - 1e-15):
+                best = (f, np.abs(x) / np.abs(x).sum())
+    if best is None:
+        raise ModelError("the search for predictor weights V found no finite loss")
     vv = best[1]
     w = weights_for(vv)
     return w, vv, loss_for(w)

@@ -29,6 +29,15 @@ differ by convention only:
     * ``vcov="hetero"``: ``vcovHC(method="white1", type="HC1")`` = ``V_HC0 · N/(N-K)``.
     * ``vcov="iid"``: identical to ``ssc="stata"`` (``σ² = RSS/df.residual``).
 
+pyfixest is used only through its public API (``feols``, ``coef()``, ``se()``,
+``resid()``, ``ssc``, ``get_ssc``, ``MapDemeaner``, ``pyfixest.estimation.demean``): the
+covariance matrix, which pyfixest 0.60 keeps only in the private ``_vcov``, is computed
+here from the public pieces — the design demeaned to the same tolerance, the residuals and
+the small-sample factors of :func:`pyfixest.get_ssc` — and every fit checks that its
+square-root diagonal reproduces pyfixest's public ``se()``, so a change of convention in a
+pyfixest release raises :class:`~cchc_research.errors.ModelError` instead of changing
+numbers silently. R² and within R² are fixest's definitions computed from the same arrays.
+
 Examples
 --------
 >>> import warnings
@@ -46,29 +55,40 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyfixest as pf
 
 from cchc_research.errors import CollinearityError, ModelError
 from cchc_research.models._validation import (
     as_list,
     check_clusters,
     check_collinearity,
+    check_fe_collinearity,
     check_missing,
+    check_model_input,
+    collinearity_as_error,
     drop_singletons,
 )
-from cchc_research.models.results import EstimationResults
+from cchc_research.models.demean import demean
+from cchc_research.models.results import EstimationResults, Predictions
 
 __all__ = ["twfe", "TWFEResults"]
 
 _VCOVS = ("iid", "hetero", "cluster")
 _SSCS = ("stata", "plm")
+#: Alternating-projections settings of the fit (pyfixest's ``MapDemeaner`` defaults), used
+#: both by ``feols`` and when the covariance is computed from the demeaned design.
+_FIXEF_TOL = 1e-6
+_FIXEF_MAXITER = 10_000
+#: Relative agreement required between our standard errors and pyfixest's ``se()``.
+_SE_CHECK_RTOL = 1e-5
 
 
 @dataclass(repr=False)
@@ -119,6 +139,16 @@ def _k_description(n_slopes: int, fe: list[str], ssc: str, vcov: str, df_k: int)
     return f"K={df_k}: {n_slopes} slope(s) plus all fixed-effect parameters"
 
 
+@contextlib.contextmanager
+def _diagnose_absorbed(data: pd.DataFrame, regressors: list[str], fe: list[str]) -> Iterator[None]:
+    """On a fitting error, first look for a regressor absorbed by one fixed effect (clear message)."""
+    try:
+        yield
+    except ValueError:
+        check_fe_collinearity(data, regressors, fe)
+        raise
+
+
 def twfe(
     data: pd.DataFrame,
     outcome: str,
@@ -130,6 +160,7 @@ def twfe(
     weights: str | None = None,
     *,
     dropna: bool = False,
+    panel: bool = True,
 ) -> TWFEResults:
     """OLS with any number of absorbed fixed effects and stated standard-error conventions.
 
@@ -154,11 +185,17 @@ def twfe(
         Column of analytic weights (WLS).
     dropna : bool, default False
         Drop rows with missing model variables (with a warning) instead of raising.
+    panel : bool, default True
+        With two or more fixed effects, refuse rows that repeat a combination of all fixed
+        effects (e.g. two rows for one unit and year: usually a duplicated record). Pass
+        ``panel=False`` for repeated cross-sections (several observations per cell).
 
     Returns
     -------
     TWFEResults
-        Estimates, covariance in words (``cov_description``), R² in ``extra``.
+        Estimates, covariance in words (``cov_description``), ``vcov``, ``rsquared``,
+        ``rsquared_within`` (fixed effects only), ``n_clusters``, ``resid``, ``fitted`` and
+        ``predict(newdata)`` (``x'β`` plus the estimated fixed effects of known levels).
 
     Raises
     ------
@@ -196,6 +233,8 @@ def twfe(
     """
     regressors = as_list(regressors)
     fe = as_list(fe)
+    check_model_input(data, "twfe", numeric=[outcome, *regressors, weights], other=[*fe, *as_list(cluster)],
+                      key=fe if panel and len(fe) >= 2 else None, option="panel=False")
     if vcov not in _VCOVS:
         raise ModelError(f"vcov must be one of {_VCOVS}, got {vcov!r}")
     if ssc not in _SSCS:
@@ -237,8 +276,13 @@ def twfe(
     else:
         vc = vcov
     raw = ssc == "plm" and vcov != "iid"
+    import pyfixest as pf  # heavy third-party import, loaded on first use (models/__init__)
+
     ssc_obj = pf.ssc(k_adj=False, G_adj=False) if raw else pf.ssc(k_fixef="nonnested", G_df="min")
-    with warnings.catch_warnings():
+    # the absorbed-regressor diagnosis (which fixed effect absorbs which regressor) runs only
+    # when pyfixest fails or drops a regressor, so a good fit pays nothing for it
+    with warnings.catch_warnings(), _diagnose_absorbed(sub, regressors, fe), \
+            collinearity_as_error(regressors, fe):
         warnings.filterwarnings("ignore", message=".*multicollinearity.*")
         warnings.filterwarnings("ignore", module="pyfixest")
         fit = pf.feols(
@@ -248,47 +292,67 @@ def twfe(
             ssc=ssc_obj,
             weights=names[weights] if weights else None,
             fixef_rm="none",
+            demeaner=pf.MapDemeaner(fixef_tol=_FIXEF_TOL, fixef_maxiter=_FIXEF_MAXITER),
             copy_data=False,
             store_data=False,
         )
     inverse = {v: k for k, v in names.items()}
-    if fit._collin_vars:
-        dropped = [inverse.get(str(v), str(v)) for v in fit._collin_vars]
+    # pyfixest only through its public API: coef(), se(), resid() (issue 10)
+    coef = fit.coef()
+    fitted_names = [str(c) for c in coef.index]
+    dropped = [r for r in regressors if names[r] not in fitted_names]
+    if dropped:
+        check_fe_collinearity(sub, dropped, fe)  # names the absorbing fixed effect, if one alone
         target = "the fixed effects " + str(fe) if fe else "the other regressors"
         raise CollinearityError(
             f"regressor(s) {dropped} are perfectly collinear with {target} or with each other; "
             "drop them or change the fixed effects"
         )
-    terms = [inverse.get(str(c), str(c)) for c in fit._coefnames]
-    N = int(fit._N)
+    terms = [inverse.get(c, c) for c in fitted_names]
+    resid = np.asarray(fit.resid(), dtype=float)
+    N = len(resid)
+    if N != len(frame):
+        raise ModelError(f"internal check failed: pyfixest used {N} of {len(frame)} complete rows")
     n_slopes = len(terms)
-    V = np.asarray(fit._vcov, dtype=float)
+    design = _within_design(frame, names, names[outcome], fitted_names, fe, weights, resid)
+    fe_levels = [int(frame[names[f]].nunique()) for f in fe]
+    V, df_k = _covariance(design, vcov, dict(ssc_obj), frame, names, fe, fe_levels, clusters)
+    _check_against_pyfixest(V, fit.se(), fitted_names, coef.to_numpy(dtype=float))
     if raw:
         V = V * N / (N - n_slopes)
-        k_full = _full_fe_params(fit) + n_slopes
+        k_full = (sum(fe_levels) - (len(fe) - 1) if fe else 0) + n_slopes
         df_t: float = N - k_full
         df_k = n_slopes
     else:
-        df_k = int(fit._df_k)
         df_t = float(min(G) - 1) if clusters else float(N - df_k)
     se = np.sqrt(np.diag(V))
     cov = pd.DataFrame(V, index=terms, columns=terms)
+    beta = coef.to_numpy(dtype=float)
+    r2, r2_within = _rsquared(design)
 
     desc = _describe(vcov, ssc, clusters, G, N, _k_description(n_slopes, fe, ssc, vcov, df_k), df_t)
-    extra: dict[str, Any] = {
-        "Fixed effects": ", ".join(fe) if fe else "none",
-        "R-squared": float(fit._r2),
-    }
-    if fe:
-        extra["Within R-squared"] = float(fit._r2_within)
+    extra: dict[str, Any] = {"Fixed effects": ", ".join(fe) if fe else "none"}
     for c, g in zip(clusters, G):
         extra[f"Clusters ({c})"] = g
     if n_single:
         extra["Singletons dropped"] = n_single
     if weights:
         extra["Weights"] = weights
+    y = frame[names[outcome]].to_numpy(dtype=float)
+    fitted = pd.Series(y - resid, index=sub.index, name="fitted")
+    predictions = Predictions(
+        fitted=fitted,
+        resid=pd.Series(resid, index=sub.index, name="resid"),
+        predict=partial(
+            _predict,
+            params=pd.Series(beta, index=terms),
+            fe=tuple(fe),
+            fe_frame=pd.DataFrame({f: frame[names[f]] for f in fe}, index=frame.index),
+            fe_part=fitted.to_numpy() - design.X_raw @ beta,
+        ),
+    )
     return TWFEResults(
-        params=pd.Series(np.asarray(fit._beta_hat, dtype=float), index=terms),
+        params=pd.Series(beta, index=terms),
         std_errors=pd.Series(se, index=terms),
         nobs=N,
         cov_type=vcov,
@@ -298,6 +362,10 @@ def twfe(
         model_name="TWFE (OLS with absorbed fixed effects)" if fe else "Pooled OLS",
         outcome=outcome,
         extra=extra,
+        rsquared=r2,
+        rsquared_within=r2_within if fe else None,
+        n_clusters=min(G) if G else None,
+        predictions=predictions,
         fixed_effects=tuple(fe),
         cluster=tuple(clusters),
         ssc=ssc,
@@ -309,12 +377,212 @@ def twfe(
     )
 
 
-def _full_fe_params(fit: Any) -> int:
-    """Number of fixed-effect parameters, Σ levels − (number of fixed effects − 1)."""
-    if not fit._has_fixef:
-        return 0
-    k_fe = np.asarray(fit._k_fe, dtype=int)
-    return int(k_fe.sum() - (len(k_fe) - 1))
+@dataclass(frozen=True)
+class _Design:
+    """Arrays of one fit: raw X (coefficient order), weighted within-transformed y, X, residuals."""
+
+    X_raw: np.ndarray
+    y: np.ndarray
+    yd: np.ndarray
+    Xd: np.ndarray
+    u: np.ndarray
+    w: np.ndarray
+    has_fe: bool
+
+
+def _within_design(
+    frame: pd.DataFrame,
+    names: dict[str, str],
+    outcome_col: str,
+    coef_names: list[str],
+    fe: list[str],
+    weights: str | None,
+    resid: np.ndarray,
+) -> _Design:
+    """y and X demeaned by the fixed effects and scaled by sqrt(weights), as feols fits them.
+
+    The demeaning is the package's one routine, :func:`cchc_research.models.demean.demean`
+    (exact group means for one fixed effect, pyfixest's public alternating projections for
+    more), with the tolerance of the fit's demeaner (``_FIXEF_TOL``), so the arrays are those
+    pyfixest estimated with; the residuals are ``fit.resid()`` (unweighted) times
+    sqrt(weights).
+    """
+    n = len(frame)
+    w = frame[names[weights]].to_numpy(dtype=float) if weights else np.ones(n)
+    y = frame[outcome_col].to_numpy(dtype=float)
+    X = np.column_stack([np.ones(n) if c == "Intercept" else frame[c].to_numpy(dtype=float) for c in coef_names])
+    YX = np.column_stack([y, X])
+    if fe:
+        YX = demean(YX, [frame[names[f]].to_numpy() for f in fe], w, tol=_FIXEF_TOL, max_iter=_FIXEF_MAXITER)
+    sw = np.sqrt(w)
+    return _Design(
+        X_raw=X, y=y, yd=YX[:, 0] * sw, Xd=YX[:, 1:] * sw[:, None], u=resid * sw, w=w, has_fe=bool(fe)
+    )
+
+
+def _nested(fe_codes: np.ndarray, cluster_codes: np.ndarray) -> bool:
+    """True if every level of the fixed effect lies in a single cluster (min = max per level)."""
+    n = int(fe_codes.max()) + 1
+    lo = np.full(n, np.iinfo(np.int64).max)
+    hi = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(lo, fe_codes, cluster_codes)
+    np.maximum.at(hi, fe_codes, cluster_codes)
+    return bool(np.array_equal(lo, hi))
+
+
+def _covariance(
+    d: _Design,
+    vcov: str,
+    ssc_dict: dict[str, Any],
+    frame: pd.DataFrame,
+    names: dict[str, str],
+    fe: list[str],
+    fe_levels: list[int],
+    clusters: list[str],
+) -> tuple[np.ndarray, int]:
+    """Sandwich covariance of the slopes with pyfixest's small-sample factors (public ``get_ssc``).
+
+    ``bread = (X̃'X̃)⁻¹``; iid ``bread · Σũ²/(N−1)``; HC ``bread (S'S) bread`` with scores
+    ``S = X̃ ⊙ ũ``; CRV1 ``bread (Σ_g s_g s_g') bread`` per cluster dimension, two-way as
+    ``V1 + V2 − V12`` (Cameron, Gelbach & Miller 2011). Each term is multiplied by
+    :func:`pyfixest.get_ssc` (fixest's ``ssc()``: ``(N−1)/(N−K)`` or ``N/(N−K)``, ``G/(G−1)``)
+    with K counting fixed effects as fixest's ``fixef.K = "nested"``.
+
+    Returns
+    -------
+    V : numpy.ndarray, shape (k, k)
+    df_k : int
+        K of the small-sample factor.
+    """
+    import pyfixest as pf  # heavy third-party import, loaded on first use
+
+    N, k = d.Xd.shape
+    bread = np.linalg.inv(d.Xd.T @ d.Xd)
+    common = dict(ssc_dict=ssc_dict, N=N, k=k, k_fe=int(sum(fe_levels)), n_fe=len(fe))
+    if vcov == "iid":
+        factor, df_k, _ = pf.get_ssc(
+            **common, k_fe_nested=0, n_fe_fully_nested=0, G=1, vcov_sign=1, vcov_type="iid"
+        )
+        return float(factor[0]) * bread * (d.u @ d.u) / (N - 1), int(df_k)
+    scores = d.Xd * d.u[:, None]
+    if vcov == "hetero":
+        factor, df_k, _ = pf.get_ssc(
+            **common, k_fe_nested=0, n_fe_fully_nested=0, G=N, vcov_sign=1, vcov_type="hetero"
+        )
+        return float(factor[0]) * bread @ (scores.T @ scores) @ bread, int(df_k)
+    cols = [pd.factorize(frame[names[c]])[0] for c in clusters]
+    if len(cols) == 2:
+        cols.append(pd.factorize(pd.MultiIndex.from_arrays(cols))[0])  # intersection
+    G = [int(c.max()) + 1 for c in cols]
+    if ssc_dict["G_df"] == "min":
+        G = [min(G)] * len(G)
+    flags = []
+    for f in fe:
+        f_codes = pd.factorize(frame[names[f]])[0]
+        flags.append(f in clusters or any(_nested(f_codes, c) for c in cols))
+    n_nested = int(sum(flags))
+    k_nested = int(sum(n for n, flag in zip(fe_levels, flags) if flag)) if n_nested else 0
+    V = np.zeros((k, k))
+    df_k = k
+    for codes, g, sign in zip(cols, G, (1, 1, -1)):
+        factor, df_k, _ = pf.get_ssc(
+            **common, k_fe_nested=k_nested, n_fe_fully_nested=n_nested, G=g, vcov_sign=sign, vcov_type="CRV"
+        )
+        n_groups = int(codes.max()) + 1
+        sums = np.column_stack([np.bincount(codes, weights=scores[:, j], minlength=n_groups) for j in range(k)])
+        V += float(factor[0]) * bread @ (sums.T @ sums) @ bread
+    return V, int(df_k)
+
+
+def _check_against_pyfixest(V: np.ndarray, se: pd.Series, coef_names: list[str],
+                            beta: np.ndarray | None = None) -> None:
+    """Refuse if our covariance does not reproduce pyfixest's public standard errors.
+
+    Guards against a pyfixest upgrade changing its conventions under us. Both sides demean
+    to the same tolerance (``_FIXEF_TOL`` = 1e-6) but pyfixest's internal solver may take
+    another iteration path (its numbers can differ between processes in the 8th digit), so
+    agreement is required to ``_SE_CHECK_RTOL``; a change of convention moves SEs by far more.
+    """
+    ours = np.sqrt(np.diag(V))
+    theirs = se.reindex(coef_names).to_numpy(dtype=float)
+    # a degenerate (zero-variance) coefficient is NaN on one side and ~1e-10 on the other
+    scale = float(np.nanmax(np.abs(np.concatenate([ours, theirs])))) if np.isfinite(theirs).any() else 0.0
+    # a perfect fit has standard errors that are rounding noise on both sides (1e-36 vs 0):
+    # below 1e-12 of the coefficients' size a standard error counts as zero
+    size = float(np.nanmax(np.abs(beta))) if beta is not None and len(beta) else 0.0
+    floor = 1e-12 * max(size, 1e-300)
+    if not np.allclose(np.nan_to_num(ours), np.nan_to_num(theirs), rtol=_SE_CHECK_RTOL,
+                       atol=max(1e-6 * scale, floor)):
+        raise ModelError(
+            "internal check failed: the covariance matrix does not reproduce pyfixest's standard "
+            f"errors ({ours} vs {theirs}); pyfixest's conventions may have changed"
+        )
+
+
+def _rsquared(d: _Design) -> tuple[float, float]:
+    """R² (weighted, about the weighted mean) and within R² (about the fixed effects), as fixest."""
+    ssu = float(d.u @ d.u)
+    ybar = np.average(d.y, weights=d.w)
+    ssy = float(np.sum(d.w * (d.y - ybar) ** 2))
+    r2 = 1 - ssu / ssy
+    r2_within = 1 - ssu / float(d.yd @ d.yd) if d.has_fe else r2
+    return r2, r2_within
+
+
+def _fixed_effect_values(fe_part: np.ndarray, codes: list[np.ndarray], tol: float = 1e-13) -> list[np.ndarray]:
+    """Level values ``a_f`` with ``Σ_f a_f[codes_f] = fe_part`` by alternating projections.
+
+    ``fe_part`` (fitted minus ``Xβ``) lies in the span of the fixed-effect dummies, so the
+    sum is exact; the split between fixed effects is not unique, but every prediction for
+    observed levels is.
+    """
+    values = [np.zeros(int(c.max()) + 1) for c in codes]
+    scale = max(1.0, float(np.max(np.abs(fe_part)))) if len(fe_part) else 1.0
+    for _ in range(100_000):
+        biggest = 0.0
+        for j, c in enumerate(codes):
+            rest = fe_part - sum(values[i][codes[i]] for i in range(len(codes)) if i != j)
+            new = np.bincount(c, weights=rest) / np.bincount(c)
+            biggest = max(biggest, float(np.max(np.abs(new - values[j]))))
+            values[j] = new
+        if biggest <= tol * scale:
+            return values
+    raise ModelError("alternating projections did not converge while recovering the fixed effects")
+
+
+def _predict(
+    newdata: pd.DataFrame,
+    *,
+    params: pd.Series,
+    fe: tuple[str, ...],
+    fe_frame: pd.DataFrame,
+    fe_part: np.ndarray,
+) -> pd.Series:
+    """``x'β`` plus the estimated fixed effects of each row's levels (levels must be known)."""
+    slopes = [t for t in params.index if t != "Intercept"]
+    missing = [c for c in (*slopes, *fe) if c not in newdata.columns]
+    if missing:
+        raise ModelError(f"newdata lacks column(s) {missing} needed to predict")
+    sub = check_missing(newdata, [*slopes, *fe], dropna=False, stacklevel=4)
+    out = sub[slopes].to_numpy(dtype=float) @ params[slopes].to_numpy()
+    if "Intercept" in params.index:
+        out = out + float(params["Intercept"])
+    if fe:
+        codes, new_codes = [], []
+        for f in fe:
+            levels = pd.Index(pd.unique(fe_frame[f]))
+            codes.append(levels.get_indexer(fe_frame[f]))
+            idx = levels.get_indexer(sub[f])
+            if (idx < 0).any():
+                unseen = pd.unique(sub[f][idx < 0])[:5].tolist()
+                raise ModelError(
+                    f"newdata has level(s) of fixed effect {f!r} not in the estimation sample "
+                    f"(e.g. {unseen}); their fixed effects are not estimated"
+                )
+            new_codes.append(idx)
+        values = _fixed_effect_values(fe_part, codes)
+        out = out + sum(v[c] for v, c in zip(values, new_codes))
+    return pd.Series(out, index=sub.index, name="prediction")
 
 
 def _describe(vcov: str, ssc: str, clusters: list[str], G: list[int], N: int, kdesc: str, df_t: float) -> str:

@@ -10,6 +10,13 @@ Integers come back as :class:`int`, decimals as :class:`float` (converted from a
 :class:`~decimal.Decimal`, so ``parse_percent("97,6%") == 0.976`` holds exactly). Every
 function takes ``file=``, ``row=``, ``column=`` so that an error names where the value was.
 
+Text first goes through :func:`cchc_research.text.normalize_text` (NFC, invisible and odd
+spaces, dash variants). :func:`parse_figure` applies scale words (nghìn/ngàn, triệu, tỷ/tỉ,
+nghìn tỷ; thousand, million, billion, trillion: :data:`SCALE_WORDS`) and keeps the
+qualifiers; reads ranges (``"25 - 35%"``, ``"từ 25 đến 35%"``) as ``comparison="between"``
+with ``low``/``high``; and refuses months and dates (``"12/2024"``, ``"15/03/2024"``, see
+:func:`date_like`), which :func:`parse_ratio` refuses too unless ``allow_date_like=True``.
+
 Examples
 --------
 >>> parse_number("2.522.782"), parse_number("0,31"), parse_number("1,626", locale="en")
@@ -19,6 +26,11 @@ Examples
 >>> f = parse_figure("95% trở lên")
 >>> f.comparison, f.value, f.unit
 ('>=', 0.95, 'share')
+>>> parse_figure("hơn 2 triệu").value
+2000000
+>>> r = parse_figure("25 - 35%")
+>>> r.comparison, r.low, r.high
+('between', 0.25, 0.35)
 >>> parse_number("12.5")
 Traceback (most recent call last):
 ...
@@ -29,12 +41,14 @@ from __future__ import annotations
 from cchc_research.parsing._figures import (
     COMPARISONS,
     FIGURE_UNITS,
+    SCALE_WORDS,
     Figure,
     FoundFigure,
     find_figures,
     parse_figure,
 )
 from cchc_research.parsing._numbers import (
+    date_like,
     format_number,
     format_percent,
     parse_number,
@@ -56,4 +70,6 @@ __all__ = [
     "format_percent",
     "COMPARISONS",
     "FIGURE_UNITS",
+    "SCALE_WORDS",
+    "date_like",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -49,7 +50,8 @@ def parse_series(series: pd.Series, kind: str, *, file: str | None = None,
     Raises
     ------
     ParseError
-        If *kind* is unknown.
+        If *kind* is unknown, or *series* is one value (a string) rather than a Series or
+        list of cells (a list is read as a Series with a 0-based index).
 
     Examples
     --------
@@ -61,6 +63,12 @@ def parse_series(series: pd.Series, kind: str, *, file: str | None = None,
     """
     if kind not in _PARSERS:
         raise ParseError(kind, f"unknown kind; expected one of {sorted(_PARSERS)}")
+    if not isinstance(series, pd.Series):
+        if isinstance(series, (str, bytes)) or not isinstance(series, Iterable):
+            raise ParseError(series, "parse_series needs a pandas Series (or a list) of cells; "
+                             "for one value use parse_number / parse_percent / parse_ratio / parse_figure",
+                             file=file, column=column)
+        series = pd.Series(list(series), dtype=object)
     parser = _PARSERS[kind]
     col = column if column is not None else (None if series.name is None else str(series.name))
     out: list[Any] = []

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from cchc_research.errors import AggregationError, PeriodError, SchemaError
-from cchc_research.periods import _SPAN, Period, _add_months, _last_day, _range, parse_period
+from cchc_research.periods._calendar import (
+    MONTHS_PER_PERIOD,
+    Period,
+    add_months,
+    last_day,
+    parse_period,
+    period_from_range,
+)
 
 __all__ = ["ytd_to_flows"]
 
 
 def _flow_period(start: date, end: date, cutoff: int | None) -> Period:
     """The tidiest Period for [start, end]: a calendar period if it is one, else a range."""
-    for freq, span in _SPAN.items():
+    for freq, span in MONTHS_PER_PERIOD.items():
         if start.day == 1 and (start.month - 1) % span == 0:
-            cand_end = _last_day(*_add_months(start.year, start.month, span - 1))
+            cand_end = last_day(*add_months(start.year, start.month, span - 1))
             if cand_end == end:
                 return Period(freq, start, end)
     if cutoff is not None:
-        return _range(start, end, None)
+        return period_from_range(start, end, None)
     return Period.range(start, end)
 
 
@@ -33,7 +41,8 @@ def _months_spanned(p: Period) -> int | None:
     return (after.year * 12 + after.month) - (p.start.year * 12 + p.start.month)
 
 
-def _check_countable(frame: pd.DataFrame, kind: str | None) -> None:
+def _check_countable(frame: pd.DataFrame, kind: str | None,
+                     aggregation: Mapping[str, str] | None) -> None:
     if kind is not None:
         if kind != "count":
             raise AggregationError(f"cannot difference {kind!r} values: only counts accumulate "
@@ -46,10 +55,12 @@ def _check_countable(frame: pd.DataFrame, kind: str | None) -> None:
                                    "accumulate over the year")
         return
     if "indicator" in frame.columns:
-        from cchc_research.catalog import get_indicator  # late import: catalog is heavier
-
-        bad = sorted({str(c) for c in frame["indicator"].unique()
-                      if get_indicator(str(c)).aggregation != "sum"})
+        codes = sorted({str(c) for c in frame["indicator"].unique()})
+        if aggregation is None:
+            raise AggregationError(f"cannot tell whether indicator(s) {codes} are counts: pass "
+                                   "kind='count', a 'unit' column, or "
+                                   "aggregation=cchc_research.catalog.aggregations()")
+        bad = [c for c in codes if aggregation.get(c) != "sum"]
         if bad:
             raise AggregationError(f"cannot difference indicator(s) {bad}: they are not "
                                    "additive counts (aggregation is not 'sum')")
@@ -60,7 +71,8 @@ def _check_countable(frame: pd.DataFrame, kind: str | None) -> None:
 
 def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "period",
                  by: tuple[str, ...] | list[str] = (), kind: str | None = None,
-                 allow_irregular: bool = False) -> pd.DataFrame:
+                 allow_irregular: bool = False,
+                 aggregation: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Turn cumulative year-to-date counts into flows per period (differences within a year).
 
     Within each group (``by`` columns and the year the period ends in), periods must all
@@ -78,9 +90,13 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
         Columns identifying a series (e.g. ``("indicator", "geo_code")``).
     kind : {"count"}, optional
         Declare the values counts. Otherwise a ``unit`` column (must be ``"count"``) or an
-        ``indicator`` column (catalog aggregation must be ``"sum"``) decides.
+        ``indicator`` column with ``aggregation`` decides.
     allow_irregular : bool, default False
         Accept uneven steps (6, 9, 12 months) and produce flows of uneven length.
+    aggregation : mapping of str to str, optional
+        Aggregation of each indicator code (``"sum"`` for additive counts), used with an
+        ``indicator`` column: pass :func:`cchc_research.catalog.aggregations` (this module
+        sits below the catalog and does not read it itself).
 
     Returns
     -------
@@ -91,7 +107,8 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
     Raises
     ------
     AggregationError
-        Rates or other non-additive values, or no way to tell.
+        Rates or other non-additive values (an indicator whose ``aggregation`` is not
+        ``"sum"``), or no way to tell (an ``indicator`` column without ``aggregation``).
     PeriodError
         Unreadable periods, different start days, duplicates, missing values, gaps
         (e.g. 3 and 9 months without 6) or a cumulative count that decreases.
@@ -111,7 +128,7 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
     for col in [value, period, *by]:
         if col not in frame.columns:
             raise SchemaError(col, f"missing column (have {list(frame.columns)})")
-    _check_countable(frame, kind)
+    _check_countable(frame, kind, aggregation)
     periods: list[Period] = []
     for pos, raw in enumerate(frame[period].tolist()):
         try:

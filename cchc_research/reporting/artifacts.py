@@ -62,10 +62,14 @@ def save_figure(fig, name: str, *, output_dir: str | Path = "") -> Path | None:
 
 
 def save_table(frame: pd.DataFrame, name: str, *, output_dir: str | Path = "") -> Path | None:
-    """Write ``frame`` as ``tables/<name>.csv`` under ``output_dir`` (no-op when it is empty)."""
+    """Write ``frame`` as ``tables/<name>.csv`` under ``output_dir`` (no-op when it is empty).
+
+    UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly.
+    """
     if not output_dir:
         return None
     path = Path(output_dir) / "tables" / f"{slug(name)}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=not isinstance(frame.index, pd.RangeIndex), lineterminator="\n")
+    frame.to_csv(path, index=not isinstance(frame.index, pd.RangeIndex), lineterminator="\n",
+                 encoding="utf-8-sig")
     return path

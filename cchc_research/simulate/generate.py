@@ -29,7 +29,14 @@ import pyarrow as pa
 
 from cchc_research.dossiers.workdays import CALENDAR_START, DEFAULT_CALENDAR
 from cchc_research.simulate.structure import N_PROCEDURES, WorldStructure
-from cchc_research.simulate.world import DISTRICTS, FIELDS, MERGED_INTO, MERGER_DATE, ramp
+from cchc_research.simulate.world import (
+    DISTRICTS,
+    FIELDS,
+    MERGED_INTO,
+    MERGER_DATE,
+    delegation_months,
+    ramp,
+)
 
 __all__ = ["ARROW_SCHEMA", "TruthAccumulator", "iter_months", "RESOLVED_STATUSES"]
 
@@ -78,8 +85,12 @@ def _calendar() -> tuple[np.int64, np.ndarray, np.ndarray, np.ndarray]:
 class TruthAccumulator:
     """Sums of true per-dossier effects by harmonized unit × month of completion.
 
-    Arrays have shape ``(n_units22, n_months + overflow)``; completions after the world's
-    end are not resolved and are not counted.
+    ``sums`` (the rollout's effects) have shape ``(n_units22, n_months)``; ``delegation``
+    (the effects of delegation, ``q1 - q2`` and ``s2 - s1`` in the notation of
+    :mod:`cchc_research.simulate.world`) has shape ``(n_units22, n_fields, 2, n_months)``,
+    the third axis being the procedure group (0 = never delegated, 1 = delegated
+    procedures, before and after their delegation date). Completions after the world's end
+    are not resolved and are not counted.
     """
 
     def __init__(self, structure: WorldStructure) -> None:
@@ -88,6 +99,27 @@ class TruthAccumulator:
         names = ("n_resolved", "sum_effect_on_time", "sum_on_time_prob", "n_rated",
                  "sum_effect_satisfaction", "sum_satisfaction_prob")
         self.sums = {n: np.zeros(shape) for n in names}
+        dshape = (len(structure.unit22_codes), len(FIELDS), 2, len(structure.months))
+        self.delegation = {n: np.zeros(dshape) for n in names}
+
+    def add_delegation(self, unit22: np.ndarray, field_idx: np.ndarray, group: np.ndarray,
+                       month_pos: np.ndarray, effect_on: np.ndarray, prob_on: np.ndarray,
+                       rated: np.ndarray, effect_sat: np.ndarray, prob_sat: np.ndarray) -> None:
+        """Add resolved dossiers' delegation effects by unit × field × group × month."""
+        shape = self.delegation["n_resolved"].shape
+        flat = np.ravel_multi_index((unit22, field_idx, group, month_pos), shape)
+        size = int(np.prod(shape))
+
+        def put(name: str, values: np.ndarray, idx: np.ndarray = flat) -> None:
+            self.delegation[name] += np.bincount(idx, weights=values,
+                                                 minlength=size).reshape(shape)
+
+        put("n_resolved", np.ones(len(flat)))
+        put("sum_effect_on_time", effect_on)
+        put("sum_on_time_prob", prob_on)
+        put("n_rated", np.ones(int(rated.sum())), flat[rated])
+        put("sum_effect_satisfaction", effect_sat[rated], flat[rated])
+        put("sum_satisfaction_prob", prob_sat[rated], flat[rated])
 
     def add(self, unit22: np.ndarray, month_pos: np.ndarray, effect_on: np.ndarray,
             prob_on: np.ndarray, rated: np.ndarray, effect_sat: np.ndarray,
@@ -126,7 +158,7 @@ def _month_rows(s: WorldStructure, k: int, rng: np.random.Generator, first_id: i
 
     f = _pick(rng, np.cumsum(s.field_mix, axis=1)[d])
     j = _pick(rng, np.cumsum(s.proc_weights, axis=1)[f])
-    delegated = s.proc_delegable[f, j] & (year >= 2018)
+    delegated = s.proc_delegable[f, j] & (m >= delegation_months(p)[f])
     stat = s.proc_days[f, j]
     stat = np.where(delegated, np.maximum(1, np.round(stat * p.delegation_speedup)), stat)
     stat = stat.astype(np.int64)
@@ -168,11 +200,15 @@ def _month_rows(s: WorldStructure, k: int, rng: np.random.Generator, first_id: i
     a_f = np.array([x.late_base for x in FIELDS])[f]
     q0 = a_f + s.delta[d] + s.late_level()[k]
     q1 = q0 * (1.0 - s.rho[d] * ramp(e, p.ramp_on_time))
-    late = rng.random(n) < q1
+    eta = p.delegation_late_reduction * delegated  # 0 unless the world sets a delegation effect
+    q2 = q1 * (1.0 - eta)
+    late = rng.random(n) < q2
     c_f = np.array([x.sat_base for x in FIELDS])[f]
     s0 = c_f + s.u[d] + s.sat_level()[k]
     s1 = s0 + (1.0 - s0) * s.kappa[d] * ramp(e, p.ramp_satisfaction)
-    satisfied = rng.random(n) < s1
+    gamma = p.delegation_sat_gain * delegated
+    s2 = s1 + (1.0 - s1) * gamma
+    satisfied = rng.random(n) < s2
 
     frac = rng.beta(2.5, 1.5, n)
     offset = np.minimum(np.floor(frac * (stat + 1)).astype(np.int64), stat)
@@ -205,8 +241,13 @@ def _month_rows(s: WorldStructure, k: int, rng: np.random.Generator, first_id: i
         res = np.isin(status, [int(np.flatnonzero(_STATUS == x)[0]) for x in RESOLVED_STATUSES])
         done_month = (completed[res].astype("datetime64[ns]").astype("datetime64[M]")
                       .astype(np.int64) - 360)  # months since 1970 -> since 2000
-        acc.add(s.harmonized[d[res]], done_month - s.months[0], (q0 - q1)[res],
-                (1.0 - q1)[res], rated[res], (s1 - s0)[res], s1[res])
+        # rollout effects with delegation held at its actual state (identical to q0 - q1 and
+        # s1 - s0 when the world has no delegation effect)
+        acc.add(s.harmonized[d[res]], done_month - s.months[0], ((q0 - q1) * (1.0 - eta))[res],
+                (1.0 - q2)[res], rated[res], ((s1 - s0) * (1.0 - gamma))[res], s2[res])
+        acc.add_delegation(s.harmonized[d[res]], f[res], s.proc_delegable[f, j][res].astype(int),
+                           done_month - s.months[0], (q1 - q2)[res], (1.0 - q2)[res],
+                           rated[res], (s2 - s1)[res], s2[res])
 
     order = np.argsort(received, kind="stable")
     codes = np.array([x.code for x in DISTRICTS], dtype=object)
@@ -240,7 +281,7 @@ def _month_rows(s: WorldStructure, k: int, rng: np.random.Generator, first_id: i
 
 
 def iter_months(structure: WorldStructure, acc: TruthAccumulator | None = None,
-                *, end: str | None = None) -> Iterator[pa.Table]:
+                *, end: str | None = None, months: range | None = None) -> Iterator[pa.Table]:
     """Yield one Arrow table per month of receipt, in time order.
 
     Parameters
@@ -251,6 +292,10 @@ def iter_months(structure: WorldStructure, acc: TruthAccumulator | None = None,
     end : str, optional
         Last day of the world (dossiers completing later are pending); default the end of
         the structure's last month.
+    months : range, optional
+        Positions in ``structure.months`` to generate (ascending, step 1); default all.
+        Month ``k`` is the same table whatever the range (own seed; dossier ids numbered
+        from ``1 + structure.counts[:k].sum()``), so months can be generated in parallel.
 
     Yields
     ------
@@ -265,8 +310,10 @@ def iter_months(structure: WorldStructure, acc: TruthAccumulator | None = None,
         end_day = np.datetime64(end, "D")
     end_ns = (end_day + 1).astype("datetime64[ns]").astype(np.int64) - 1
     seeds = np.random.SeedSequence(structure.seed).spawn(2)[1].spawn(len(structure.months))
-    first_id = 1
-    for k, ss in enumerate(seeds):
+    months = range(len(seeds)) if months is None else months
+    first_id = 1 + int(structure.counts[:months.start].sum())
+    for k in months:
+        ss = seeds[k]
         table = _month_rows(structure, k, np.random.default_rng(ss), first_id, end_ns, acc)
         first_id += table.num_rows
         yield table

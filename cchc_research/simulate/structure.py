@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_research.errors import CCHCError
+from cchc_research.errors import CCHCError, InvalidArgumentError, SimulationError
 from cchc_research.simulate.world import (
     CALIBRATION_TARGETS,
     DISTRICTS,
@@ -126,10 +126,10 @@ class WorldStructure:
         """
         params = params or WorldParams()
         if int(n_dossiers) < 1:
-            raise CCHCError(f"n_dossiers must be >= 1, got {n_dossiers}")
+            raise InvalidArgumentError(f"n_dossiers must be >= 1, got {n_dossiers}")
         m0, m1 = month_index(start), month_index(end)
         if m0 > month_index("2019-01") or m1 < month_index("2024-03"):
-            raise CCHCError("the simulated period must cover 2019-01 .. 2024-03 (calibration)")
+            raise InvalidArgumentError("the simulated period must cover 2019-01 .. 2024-03 (calibration)")
         months = np.arange(m0, m1 + 1)
         rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(2)[0])
         nd, nf = len(DISTRICTS), len(FIELDS)
@@ -271,13 +271,13 @@ class WorldStructure:
         lam = self.late_level()
         min_q = min(f.late_base for f in FIELDS) + lam.min()
         if min_q < 0:
-            raise CCHCError(f"calibration gives a negative late risk ({min_q:.5f}); "
+            raise SimulationError(f"calibration gives a negative late risk ({min_q:.5f}); "
                             "lower the field or district late risks")
         mu = self.sat_level()
         hi = max(f.sat_base for f in FIELDS) + self.params.district_sat_sd + mu.max()
         lo = min(f.sat_base for f in FIELDS) - self.params.district_sat_sd + mu.min()
         if hi >= 1 or lo <= 0:
-            raise CCHCError(f"calibration gives satisfaction outside (0, 1): {lo:.3f}..{hi:.3f}")
+            raise SimulationError(f"calibration gives satisfaction outside (0, 1): {lo:.3f}..{hi:.3f}")
 
     # ------------------------------------------------------------------ description
     def describe(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cchc_research.dossiers.periods import MONTHS_PER_PERIOD, period_frame
+from cchc_research.periods import MONTHS_PER_PERIOD, period_frame
 from cchc_research.errors import AggregationError
 
 if TYPE_CHECKING:  # pragma: no cover

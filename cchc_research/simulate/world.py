@@ -19,9 +19,13 @@ Model (one dossier *i*, received in district *d*, field *f*, month *t*)
   larger in earlier cohorts (pilot districts gain most) with district noise: effects are
   heterogeneous across cohorts and grow with exposure, which biases a two-way fixed-effects
   event study while group-time estimators (Callaway–Sant'Anna) recover them.
-* Delegation of authority (Resolution 54/2017/QH14, from 2018-01-01) marks a fixed share of
-  procedures in every field as delegated; it shortens their statutory and actual processing
-  time but leaves the on-time and satisfaction probabilities unchanged.
+* Delegation of authority (Resolution 54/2017/QH14) marks a fixed share of procedures in
+  every field as delegated from the field's ``delegation_start`` month (default 2018-01 for
+  every field); it shortens their statutory and actual processing time. By default it leaves
+  the on-time and satisfaction probabilities unchanged; with ``delegation_late_reduction``
+  (``eta``) and ``delegation_sat_gain`` (``gamma``) set, a delegated dossier's late risk is
+  ``q2 = q1 * (1 - eta)`` and its satisfaction probability ``s2 = s1 + (1 - s1) * gamma``
+  (the delegation study, :mod:`cchc_research.analysis.delegation`, uses such a world).
 
 Examples
 --------
@@ -40,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_research.errors import CCHCError
+from cchc_research.errors import CCHCError, InvalidArgumentError, SimulationError
 
 __all__ = [
     "District",
@@ -52,6 +56,7 @@ __all__ = [
     "CALIBRATION_TARGETS",
     "WorldParams",
     "cohort_sizes",
+    "delegation_months",
     "month_index",
     "month_label",
     "ramp",
@@ -182,8 +187,16 @@ class WorldParams:
     district_sat_sd : float
         Half-width of the uniform district satisfaction terms ``u_d``.
     delegated_share, delegation_speedup : float
-        Share of the procedures of every field delegated from 2018 (rounded to whole
-        procedures of the catalogue) and the factor on their statutory days.
+        Share of the procedures of every field delegated (rounded to whole procedures of
+        the catalogue) and the factor on their statutory days.
+    delegation_start : dict
+        Month (``YYYY-MM``) from which each field's delegated procedures are delegated, by
+        field code (every code of :data:`FIELDS`; default 2018-01 for all, Resolution
+        54/2017/QH14 in force from 2018-01-15).
+    delegation_late_reduction, delegation_sat_gain : float
+        True effects of delegation on a delegated dossier (default 0, no effect): share of its
+        late risk removed (``eta``) and share of its dissatisfaction gap closed (``gamma``),
+        both in [0, 1).
     withdrawn_rate, returned_rate : float
         Probability a dossier is withdrawn (rút) or returned (trả lại).
     annual_growth : float
@@ -210,6 +223,10 @@ class WorldParams:
     district_sat_sd: float = 0.03
     delegated_share: float = 0.4
     delegation_speedup: float = 0.7
+    delegation_start: dict[str, str] = field(default_factory=lambda: {
+        f.code: "2018-01" for f in FIELDS})
+    delegation_late_reduction: float = 0.0
+    delegation_sat_gain: float = 0.0
     withdrawn_rate: float = 0.004
     returned_rate: float = 0.012
     annual_growth: float = 0.04
@@ -285,6 +302,51 @@ def cohort_sizes(vintage: int = 2020) -> dict[str, int]:
     return out
 
 
+def delegation_months(params: WorldParams) -> np.ndarray:
+    """Month index (:func:`month_index`) from which each field's procedures are delegated.
+
+    Parameters
+    ----------
+    params : WorldParams
+
+    Returns
+    -------
+    ndarray of int64, shape (len(FIELDS),)
+        In the order of :data:`FIELDS`.
+
+    Raises
+    ------
+    CCHCError
+        ``delegation_start`` misses a field, names an unknown one, holds a label that is not
+        a ``YYYY-MM`` month, or an effect size is outside [0, 1).
+
+    Examples
+    --------
+    >>> delegation_months(WorldParams())[:2].tolist() == [month_index("2018-01")] * 2
+    True
+    """
+    codes = [f.code for f in FIELDS]
+    starts = dict(params.delegation_start)
+    unknown = sorted(set(starts) - set(codes))
+    missing = [c for c in codes if c not in starts]
+    if unknown or missing:
+        raise InvalidArgumentError(f"delegation_start must give a month for every field {codes}; "
+                        f"unknown {unknown}, missing {missing}")
+    for name in ("delegation_late_reduction", "delegation_sat_gain"):
+        value = getattr(params, name)
+        if not (isinstance(value, (int, float)) and 0.0 <= float(value) < 1.0):
+            raise InvalidArgumentError(f"{name} must be a number in [0, 1), got {value!r}")
+    out = []
+    for code in codes:
+        label = starts[code]
+        if not (isinstance(label, str) and len(label) == 7 and label[4] == "-"
+                and label[:4].isdigit() and label[5:].isdigit() and 1 <= int(label[5:]) <= 12):
+            raise InvalidArgumentError(f"delegation_start[{code!r}] must be a month 'YYYY-MM', "
+                            f"got {label!r}")
+        out.append(month_index(label))
+    return np.asarray(out, dtype=np.int64)
+
+
 def units_for_year(year: int) -> list[str]:
     """Unit codes of the world in ``year``, checked against :mod:`cchc_research.geo`.
 
@@ -304,7 +366,7 @@ def units_for_year(year: int) -> list[str]:
                     for d in DISTRICTS})
     geo_codes = sorted(hcmc_districts(int(year))["geo_code"].astype(str))
     if codes != geo_codes:
-        raise CCHCError(
+        raise SimulationError(
             f"simulated districts for {year} {codes} differ from cchc_research.geo {geo_codes}"
         )
     return codes

@@ -36,7 +36,10 @@ from typing import Any
 import yaml
 
 from cchc_research import config
-from cchc_research.errors import ParseError, SchemaError, SourceError
+from cchc_research.catalog import range_flags
+from cchc_research.errors import ParseError, SchemaError, SourceError, UnknownGeographyError
+from cchc_research.geo import resolve_province
+from cchc_research.sources.base import reject_row
 
 __all__ = [
     "col_letter",
@@ -110,8 +113,6 @@ def to_number(value: Any, *, file: str, row: int, column: str) -> float:
 
 def reject_record(source_id: str, err: Any) -> dict[str, Any]:
     """A rejects-table row whose ``value`` is written like ``raw_value`` (integral floats without ``.0``)."""
-    from cchc_research.sources.base import reject_row
-
     rec = reject_row(source_id, err)
     if err.value is not None:
         rec["value"] = raw_text(err.value)
@@ -119,12 +120,13 @@ def reject_record(source_id: str, err: Any) -> dict[str, Any]:
 
 
 def check_range(value: float, valid_range: list | None, *, raw: Any, file: str, row: int, column: str) -> None:
-    """Raise a located :class:`SchemaError` when ``value`` lies outside ``valid_range``."""
-    if not valid_range:
-        return
-    lo, hi = valid_range
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise SchemaError(raw, f"outside the valid range [{lo}, {hi}]", file=file, row=row, column=column)
+    """Refuse a value that is not a finite number (NaN/inf); the valid range itself is not enforced here.
+
+    A value outside ``valid_range`` is kept and flagged ``outside_valid_range`` by
+    :func:`indicator_record` (:func:`cchc_research.catalog.range_flags`): never dropped or clipped.
+    """
+    if not math.isfinite(value):
+        raise SchemaError(raw, "not a finite number", file=file, row=row, column=column)
 
 
 def _xls_rows(sh: Any) -> tuple[tuple[Any, ...], ...]:
@@ -310,8 +312,9 @@ def year_period(year: int) -> tuple[str, Any, Any]:
 def indicator_record(*, code: str, entry: dict[str, Any], place: Any, year: int, value: float, raw: Any,
                      source_id: str, source_file: str, raw_row: int, reliability: str,
                      flags: list[str] | None = None) -> dict[str, Any]:
-    """One row of the long indicator table."""
+    """One row of the long indicator table (flagged ``outside_valid_range`` when it is)."""
     period, start, end = year_period(year)
+    all_flags = [*(flags or []), *range_flags(value, entry.get("valid_range"))]
     return {
         "indicator": code,
         "geo_code": place.geo_code,
@@ -331,7 +334,7 @@ def indicator_record(*, code: str, entry: dict[str, Any], place: Any, year: int,
         "quote": None,
         "raw_value": raw_text(raw),
         "reliability": reliability,
-        "flags": ";".join(flags) if flags else None,
+        "flags": ";".join(all_flags) if all_flags else None,
         "simulated": False,
     }
 
@@ -344,8 +347,6 @@ def resolve_place(name: Any, *, vintage: int, file: str, row: int, column: str):
     UnknownGeographyError
         Located at ``file``/``row``/``column`` when the name matches no province.
     """
-    from cchc_research.errors import UnknownGeographyError
-
     try:
         return _resolve_cached(str(name).strip(), vintage)
     except UnknownGeographyError as exc:
@@ -355,6 +356,4 @@ def resolve_place(name: Any, *, vintage: int, file: str, row: int, column: str):
 @functools.lru_cache(maxsize=1024)
 def _resolve_cached(text: str, vintage: int):
     """Resolve one spelling (cached: the same few hundred spellings recur in every file)."""
-    from cchc_research.geo import resolve_province
-
     return resolve_province(text, vintage=vintage)

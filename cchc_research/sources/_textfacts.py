@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from cchc_research.catalog import range_flags
 from cchc_research.errors import DataError, PeriodError, SchemaError
 from cchc_research.geo import match_key, resolve_district, resolve_province
 from cchc_research.parsing import parse_figure, parse_number, parse_percent, parse_ratio
@@ -176,6 +177,9 @@ def parse_value(raw: str, value_kind: str, *, locale: str = "vi", file=None, row
         return ParsedValue(num / den, "share", numerator=num, denominator=den)
     if value_kind == "figure":
         f = parse_figure(raw, locale, **loc)
+        if f.comparison == "between":
+            raise SchemaError(raw, f"a range ({f.low} to {f.high}) is not one value; record its "
+                              "bounds as two figures ('từ …', 'không quá …')", **loc)
         if f.unit == "ratio":
             if f.numerator > f.denominator:
                 raise SchemaError(raw, "numerator greater than denominator", **loc)
@@ -244,12 +248,14 @@ def convert_to_unit(parsed: ParsedValue, entry, *, file=None, row=None, column=N
     Returns
     -------
     (float, str, list of str)
-        The value, the catalog unit and flags (``rank_of=n`` for a rank ``r/n``).
+        The value, the catalog unit and flags (``rank_of=n`` for a rank ``r/n``;
+        ``outside_valid_range`` for a value outside the catalog's ``valid_range``, kept as
+        published, see :func:`cchc_research.catalog.range_flags`).
 
     Raises
     ------
     SchemaError
-        The parsed kind does not fit the unit, or the value is outside the valid range.
+        The parsed kind does not fit the unit.
 
     Examples
     --------
@@ -263,12 +269,7 @@ def convert_to_unit(parsed: ParsedValue, entry, *, file=None, row=None, column=N
         raise SchemaError(parsed.value, f"a {parsed.kind} figure cannot be a value of "
                           f"{entry.code!r} (catalog unit {unit!r})", file=file, row=row, column=column)
     flags = [f"rank_of={parsed.denominator}"] if parsed.kind == "rank" else []
-    rng = getattr(entry, "valid_range", None)
-    if rng is not None:
-        lo, hi = rng
-        if (lo is not None and parsed.value < lo) or (hi is not None and parsed.value > hi):
-            raise SchemaError(parsed.value, f"outside the valid range {list(rng)} of {entry.code!r}",
-                              file=file, row=row, column=column)
+    flags += range_flags(parsed.value, getattr(entry, "valid_range", None))
     return float(parsed.value), unit, flags
 
 

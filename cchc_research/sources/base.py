@@ -35,6 +35,8 @@ __all__ = [
     "empty_indicators",
     "empty_rejects",
     "reject_row",
+    "RELIABILITY_RANK",
+    "province_year_panel",
 ]
 
 #: Columns of the long indicator table (``data/processed/indicators.parquet``), in order.
@@ -152,3 +154,60 @@ def conform(frame: pd.DataFrame, columns: dict[str, str], what: str) -> pd.DataF
         raise SchemaError(unknown, f"unexpected columns in {what} table")
     out = frame[list(columns)]
     return out.astype(columns)
+
+
+#: Order of preference between sources of the same value (lower is preferred).
+RELIABILITY_RANK = {"high": 0, "medium-high": 1, "medium": 2, "low": 3, "simulated": 4}
+
+
+def province_year_panel(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Wide province × year panel from the long table.
+
+    Keeps province-level, calendar-year, ``==`` values. Where several sources give a value for
+    the same indicator, province and year, the row flagged ``preferred`` wins, then the more
+    reliable source, then the first source id alphabetically (the choice is recorded in
+    ``source_ids``, and the long table keeps every value).
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        The long indicator table (:data:`INDICATOR_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geo_code``, ``geo_name``, ``year`` (int64), one float64 column per indicator code
+        (sorted) and ``source_ids``; one row per province and year, sorted by both.
+
+    Examples
+    --------
+    >>> list(province_year_panel(empty_indicators()).columns)
+    ['geo_code', 'geo_name', 'year', 'source_ids']
+    """
+    d = indicators[
+        (indicators["geo_level"] == "province")
+        & (indicators["comparison"] == "==")
+        & indicators["period"].str.fullmatch(r"\d{4}")
+    ].copy()
+    if d.empty:
+        return pd.DataFrame(columns=["geo_code", "geo_name", "year", "source_ids"])
+    d["year"] = d["period"].astype(int)
+    flags = d["flags"].fillna("")
+    d["_pref"] = (~flags.str.contains("preferred")).astype(int)
+    d["_rel"] = d["reliability"].map(RELIABILITY_RANK).fillna(9)
+    d = d.sort_values(["indicator", "geo_code", "year", "_pref", "_rel", "source_id", "raw_row"], kind="stable")
+    d = d.drop_duplicates(["indicator", "geo_code", "year"], keep="first")
+    wide = d.pivot(index=["geo_code", "year"], columns="indicator", values="value")
+    wide.columns.name = None
+    names = d.drop_duplicates("geo_code").set_index("geo_code")["geo_name"]
+    src = d.groupby(["geo_code", "year"])["source_id"].agg(lambda s: ";".join(sorted(set(s))))
+    wide = wide.join(src.rename("source_ids")).reset_index()
+    wide.insert(1, "geo_name", wide["geo_code"].map(names).astype("string"))
+    wide["geo_code"] = wide["geo_code"].astype("string")
+    wide["year"] = wide["year"].astype("int64")
+    wide["source_ids"] = wide["source_ids"].astype("string")
+    value_cols = sorted(c for c in wide.columns if c not in {"geo_code", "geo_name", "year", "source_ids"})
+    wide = wide[["geo_code", "geo_name", "year", *value_cols, "source_ids"]]
+    for c in value_cols:
+        wide[c] = wide[c].astype("float64")
+    return wide.sort_values(["geo_code", "year"], kind="stable").reset_index(drop=True)

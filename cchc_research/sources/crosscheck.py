@@ -2,7 +2,8 @@
 
 Within-source conflicts (two news pages on Hải Phòng's PAR Index 2023) are found by the news
 reader. This module compares values across source families (e.g. a news page's PAPI total
-against the PAPI data file), allowing for the rounding of the less precise printed value.
+against the PAPI data file, or VCCI's province pages ``pci_pages:<slug>`` against VCCI's data
+files ``pci_<year>:<sheet>``), allowing for the rounding of the less precise printed value.
 All values are kept; every row of a conflicting group is flagged ``conflict``, and one is
 flagged ``preferred`` by :data:`CROSS_SOURCE_RULE`.
 

@@ -52,6 +52,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_research import config
+from cchc_research.catalog import range_flags
 from cchc_research.errors import DataError, ParseError, PeriodError, SchemaError, SourceError
 from cchc_research.geo import provinces
 from cchc_research.parsing import parse_figure, parse_number
@@ -158,6 +159,8 @@ def _read_value(rec: dict, file: str, row: int):
             raise
         fig = parse_figure(raw, "en", **loc)
         flags.append("dot_decimal")
+    if fig.comparison == "between":
+        raise SchemaError(raw, f"a range ({fig.low} to {fig.high}) is not one value", **loc)
     if fig.unit == "ratio":
         scale = _SCALES.get(rec["unit"])
         if scale is None or fig.denominator != scale:
@@ -240,10 +243,7 @@ def _read_row(rec: dict, file: str, row: int) -> dict:
     flags += pflags
     fig, printed, vflags = _read_value(rec, file, row)
     value, uflags = _to_catalog_unit(fig, printed, rec, entry, file, row)
-    rng = entry.valid_range
-    if rng is not None and not ((rng[0] is None or value >= rng[0]) and (rng[1] is None or value <= rng[1])):
-        raise SchemaError(rec["value_as_published"], f"outside the valid range {list(rng)} of {code!r}",
-                          column="value_as_published", **loc)
+    uflags = uflags + range_flags(value, entry.valid_range)  # kept and flagged, never clipped
     geo_code, geo_name, level, gflags = _geography(rec, period.start, file, row)
     num = den = None
     for col in ("numerator", "denominator"):

@@ -54,7 +54,7 @@ from cchc_research.sources._papi_pci_common import (
     sheet_rows,
     to_number,
 )
-from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects
+from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects, province_year_panel
 
 __all__ = ["read_papi", "papi_wide", "wide_frame", "WORKBOOK_HEADERS", "CSV_COLUMNS", "DIMENSIONS", "TOTAL_TOLERANCE"]
 
@@ -416,7 +416,7 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :func:`cchc_research.build.province_year_panel` of ``frame``: ``geo_code``, ``geo_name``,
+        :func:`cchc_research.sources.base.province_year_panel` of ``frame``: ``geo_code``, ``geo_name``,
         ``year``, one float64 column per indicator code and ``source_ids``.
 
     Raises
@@ -438,6 +438,4 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
         first = data.loc[dupes].iloc[0]
         raise SchemaError(first["indicator"], f"several values for {first['geo_code']} {first['year']}",
                           column="indicator")
-    from cchc_research.build import province_year_panel
-
     return province_year_panel(frame)

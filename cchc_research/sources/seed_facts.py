@@ -19,7 +19,7 @@ parsed numbers. This reader
   :func:`cchc_research.periods.parse_period`, anchoring relative periods to the publication date
   (:func:`anchor_period`),
 * expands yearly target trajectories ("mỗi năm tiếp theo giảm thêm 1%") with
-  :func:`cchc_research.sources.targets.expand_trajectory`.
+  :func:`cchc_research.sources.trajectory.expand_trajectory`.
 
 The value, unit, period and geography helpers (:func:`parse_value`, :func:`convert_to_unit`,
 :func:`anchor_period`, :func:`locate_geography` …) live in :mod:`cchc_research.sources._textfacts`,
@@ -69,6 +69,7 @@ from cchc_research.sources._textfacts import (
     parse_value,
 )
 from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects, reject_row
+from cchc_research.sources.trajectory import expand_trajectory, trajectory_years
 
 __all__ = [
     "SOURCE_ID",
@@ -255,8 +256,6 @@ def _parse_row(rec: dict, row: int, ctx: _Context, bases: dict[str, dict]) -> li
 
 def _trajectory_rows(rec, row, step, bases, ctx) -> list[dict]:
     """Rewrite the base target to its first year and expand the step to the following years."""
-    from cchc_research.sources.targets import expand_trajectory, trajectory_years
-
     loc = {"file": ctx.file, "row": row, "column": "base_fact_id"}
     target = bases.get(rec["base_fact_id"])
     if target is None:

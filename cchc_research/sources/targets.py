@@ -33,12 +33,13 @@ Examples
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_research.sources.base import SourceResult
+from cchc_research.sources.seed_facts import DECISION_1191, read_seed_facts
+from cchc_research.sources.trajectory import expand_trajectory, trajectory_years
 
 __all__ = ["SOURCE_ID", "TARGET_COLUMNS", "trajectory_years", "expand_trajectory", "read_targets_1191",
            "targets_table"]
@@ -68,59 +69,6 @@ TARGET_COLUMNS: dict[str, str] = {
     "reliability": "string",
     "flags": "string",
 }
-
-
-def trajectory_years(plan_start: int, plan_end: int, signed_year: int) -> list[int]:
-    """Years a yearly trajectory covers: from the first plan year not over at signature to the end.
-
-    Examples
-    --------
-    >>> trajectory_years(2020, 2025, 2021)
-    [2021, 2022, 2023, 2024, 2025]
-    """
-    first = max(plan_start, signed_year)
-    return list(range(first, plan_end + 1))
-
-
-def expand_trajectory(base_value: float, step: float, direction: str, years: list[int], *,
-                      comparison: str, valid_range=(0.0, 1.0)) -> list[tuple[int, float, list[str]]]:
-    """Bounds of a yearly trajectory: ``base_value`` in ``years[0]``, one ``step`` more each year.
-
-    Parameters
-    ----------
-    base_value, step : float
-        In the indicator's unit (shares: 0.04 and 0.01 for "dưới 4%, mỗi năm … giảm thêm 1%").
-    direction : {"up", "down"}
-    years : list of int
-    comparison : str
-        The target's comparison; decides when a bound is infeasible.
-    valid_range : (float, float)
-        The indicator's valid range; bounds are clipped to it.
-
-    Returns
-    -------
-    list of (year, value, flags)
-
-    Examples
-    --------
-    >>> [(y, v, f) for y, v, f in expand_trajectory(0.04, 0.01, "down", [2021, 2022, 2025], comparison="<")]
-    [(2021, 0.04, []), (2022, 0.03, []), (2025, 0.0, ['infeasible_target'])]
-    """
-    if direction not in ("up", "down"):
-        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
-    sign = 1 if direction == "up" else -1
-    lo, hi = valid_range if valid_range is not None else (None, None)
-    out = []
-    for year in years:
-        k = year - years[0]
-        value = float(Decimal(str(base_value)) + sign * k * Decimal(str(step)))
-        flags: list[str] = []
-        if lo is not None and (value < lo or (value == lo and comparison == "<")):
-            value, flags = float(lo), ["infeasible_target"]
-        if hi is not None and (value > hi or (value == hi and comparison == ">")):
-            value, flags = float(hi), ["infeasible_target"]
-        out.append((year, value, flags))
-    return out
 
 
 _BASELINE = re.compile(r"so với giai đoạn (\d{4}) ?[-–] ?(\d{4})")
@@ -198,8 +146,6 @@ def read_targets_1191(path: str | Path | None = None, *, seeds_dir: str | Path |
     >>> (res.indicators["comparison"] != "==").all()
     True
     """
-    from cchc_research.sources.seed_facts import DECISION_1191, read_seed_facts
-
     facts = read_seed_facts(path, seeds_dir=seeds_dir, documents={DECISION_1191})
     side = facts.extra_tables["seed_facts"]
     table = targets_table(side) if not side.empty else pd.DataFrame(columns=list(TARGET_COLUMNS)).astype(TARGET_COLUMNS)
