@@ -37,6 +37,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     home: Path = typer.Option(None, "--home", envvar=config.HOME_ENV, file_okay=False,
                               help="Home folder with data/, notebooks/, reports.yml and reports/ "
                                    "(default: the source checkout, else the current folder)."),
@@ -45,12 +46,18 @@ def main_options(
 ) -> None:
     """cchc-research: Vietnam public-administration-reform indicators and models."""
     if home is not None:
+        if not home.expanduser().is_dir() and ctx.invoked_subcommand != "init":
+            raise typer.BadParameter(
+                f"the home folder {home} does not exist (from --home or {config.HOME_ENV}); make one "
+                f"with `cchc init {home}`, or point --home at an existing home folder",
+                param_hint="--home",
+            )
         config.set_home(home)
 
 
 @app.command()
 def init(
-    directory: Path = typer.Argument(..., file_okay=False, help="New home folder (created; must be empty)."),
+    directory: str = typer.Argument(..., metavar="DIRECTORY", help="New home folder (created; must be empty)."),
 ) -> None:
     """Make a home folder: copy the notebooks, reports.yml and the raw data (with its MANIFEST).
 
@@ -61,7 +68,13 @@ def init(
         err_console.print("error: the notebooks and raw data of this installation were not found "
                           "(reinstall cchc-research from its wheel or run from the source checkout)")
         raise typer.Exit(code=2)
-    directory = directory.expanduser().resolve()
+    if not directory.strip():
+        raise typer.BadParameter("an empty path is not a folder name; give the new home folder, "
+                                 "e.g. `cchc init ~/cchc-home`", param_hint="DIRECTORY")
+    directory = Path(directory).expanduser().resolve()
+    if directory.exists() and not directory.is_dir():
+        err_console.print(f"error: {directory} exists and is a file, not a folder", highlight=False)
+        raise typer.Exit(code=2)
     if directory.exists() and any(directory.iterdir()):
         err_console.print(f"error: {directory} exists and is not empty", highlight=False)
         raise typer.Exit(code=2)

@@ -38,6 +38,7 @@ __all__ = [
     "GeographyError",
     "UnknownGeographyError",
     "PeriodError",
+    "PeriodArgumentError",
     "AggregationError",
     "ModelError",
     "CollinearityError",
@@ -198,6 +199,11 @@ class UnknownGeographyError(GeographyError):
 
 class PeriodError(ParseError):
     """A period label or date range that cannot be understood or is impossible."""
+
+
+class PeriodArgumentError(PeriodError, InvalidArgumentError):
+    """A period function got an argument of the wrong type (a float, text or boolean year or
+    index, a missing date): both a :class:`PeriodError` and an :class:`InvalidArgumentError`."""
 
 
 class AggregationError(CCHCError, ValueError):

@@ -28,7 +28,12 @@ Two functions cover every use:
   the same words have the same key. Vocabulary lookups (province and district names,
   export header names, coded category values) compare keys, never raw strings.
 
-:func:`strip_diacritics` removes diacritics but keeps case and punctuation.
+:func:`strip_diacritics` removes diacritics but keeps case and punctuation;
+:func:`match_text` is the lower-cased display form, for vocabularies whose entries carry
+punctuation (workbook headers, period labels such as ``"quý I/2024"``); :func:`compose`
+only composes (NFC) a cell value whose other characters must stay as written.
+
+No other module of :mod:`cchc_research` imports :mod:`unicodedata` (a test checks it).
 
 This module is a bottom layer: it imports nothing from :mod:`cchc_research` but
 :mod:`cchc_research.errors`, so every layer may use it.
@@ -59,6 +64,8 @@ __all__ = [
     "normalize_text",
     "text_key",
     "strip_diacritics",
+    "match_text",
+    "compose",
     "LOOKALIKE_LETTERS",
     "INVISIBLE_CHARACTERS",
     "DASHES",
@@ -261,3 +268,57 @@ def _key(text: str, keep_diacritics: bool) -> str:
     else:
         folded = _strip(display).casefold()
     return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def match_text(value: str) -> str:
+    """Lower-cased display form: :func:`normalize_text` followed by :meth:`str.lower`.
+
+    The matching form for vocabularies whose entries keep diacritics and punctuation
+    (PAPI/PCI workbook headers such as ``"chi phí thời gian"``, period labels such as
+    ``"quý i/2024"`` or ``"giai đoạn 2020 - 2025"``): NFD input, look-alike ``Ð``, old or
+    new tone placement, invisible and odd spaces, dash variants and upper case all give
+    the same string. Unlike :func:`text_key`, punctuation (``/``, ``-``, ``.``, ``_``) is
+    kept, because those vocabularies are read with patterns that rely on it.
+
+    Parameters
+    ----------
+    value : str
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataError
+        If ``value`` is not a string.
+
+    Examples
+    --------
+    >>> match_text("QUÝ\u00a0I/2024"), match_text("Giai đoạn 2020 \u2013 2025")
+    ('quý i/2024', 'giai đoạn 2020 - 2025')
+    """
+    return normalize_text(value).lower()
+
+
+def compose(value: str) -> str:
+    """Canonical composition (NFC) only: the cell value as written, in one Unicode form.
+
+    For values that are stored rather than matched (free text of an export cell): spaces,
+    dashes and tone placement stay as written; decomposed letters are composed so that
+    equal text is equal bytes. Matching goes through :func:`text_key` or :func:`match_text`.
+
+    Parameters
+    ----------
+    value : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> compose("Ho\u0300a") == "Hòa", compose("a\u2013b") == "a\u2013b"
+    (True, True)
+    """
+    return value if value.isascii() else unicodedata.normalize("NFC", value)

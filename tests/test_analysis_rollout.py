@@ -16,7 +16,6 @@ import pytest
 from cchc_research.analysis import own_data, rollout
 from cchc_research.errors import (
     AggregationError,
-    CCHCError,
     FewClustersWarning,
     ModelError,
     NoNeverTreatedError,
@@ -98,7 +97,7 @@ def test_same_seed_same_panel():
 
 
 def test_cohort_table(data):
-    tab = rollout.cohort_table(data, "en")
+    tab = rollout.cohort_table(data)
     assert tab["cohort"].tolist() == ["2019-Q1", "2019-Q2", "2019-Q3", "2019-Q4", "2020-Q1"]
     assert tab["units_2021"].tolist() == [4, 9, 5, 3, 1]
     assert tab["districts_2020"].sum() == 24
@@ -109,7 +108,7 @@ def test_cohort_table(data):
 def test_calibration_close_to_reported(data):
     from cchc_research.simulate import CALIBRATION_TARGETS
 
-    tab = rollout.calibration_table(data, "vi")
+    tab = rollout.calibration_table(data)
     assert tab["target"].tolist() == list(CALIBRATION_TARGETS)
     np.testing.assert_allclose(tab["reported"], [t["value"] for t in CALIBRATION_TARGETS.values()])
     assert (tab["z"].abs() < 3.5).all(), tab[["target", "simulated", "z"]]
@@ -227,47 +226,11 @@ def test_estimate_all_rejects_unknown_outcome(data):
         rollout.estimate_all(data, "online_share")
 
 
-# ----------------------------------------------------------------------------- display
-def test_display_table_and_text():
-    df = pd.DataFrame({"outcome": ["on_time_rate"], "estimator": ["callaway_santanna"],
-                       "estimate": [0.123456], "event_time": [3]})
-    vi = rollout.display_table(df, "vi")
-    assert list(vi.columns) == ["Chỉ tiêu", "Phương pháp", "Ước lượng", "Thời gian tương đối"]
-    assert vi.iloc[0, 0] == "Tỷ lệ đúng hạn" and vi.iloc[0, 2] == 0.1235
-    with pytest.raises(CCHCError):
-        rollout.text("truth", "fr")
-
-
-def test_plot_says_simulated(data, estimates):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    for lang, word in (("vi", "MÔ PHỎNG"), ("en", "SIMULATED")):
-        fig = rollout.plot_event_study(estimates["on_time_rate"], data, lang)
-        assert word in fig.axes[0].get_title()
-        assert any(word in t.get_text() for t in fig.texts)
-        plt.close(fig)
-
-
-def test_texts_for_the_notebook(data, estimates):
-    assert rollout.number(1234567, "vi") == "1.234.567"
-    assert rollout.summary_line(data, "vi").startswith("MÔ PHỎNG: 200.000 hồ sơ → 22 quận/huyện × 32 kỳ")
-    lines = rollout.bootstrap_lines(estimates, "en")
-    assert len(lines) == 2 and all("SIMULATED" in line and "bootstrap p" in line for line in lines)
-    boot = estimates["on_time_rate"].results["twfe_static_wild"]
-    assert f"{float(boot.params['rollout']):.5f}" in lines[0]
-    head = rollout.headline_markdown(estimates, "en")
-    assert head.startswith("**SIMULATED")
-    tw = estimates["satisfaction_rate"].overall.set_index("estimator").loc["twfe_static"]
-    assert f"static TWFE {tw['estimate']:.4f} against a true ATT of {tw['truth']:.4f}" in head
-    assert "MÔ PHỎNG" in rollout.headline_markdown(estimates, "vi")
-
-
-def test_unknown_label_is_an_error():
-    with pytest.raises(CCHCError, match="no label"):
-        rollout.text("not_a_key", "en")
+def test_identification_checks_refuse_both_specifications(data):
+    checks = rollout.identification_checks(data)
+    assert checks["check"].tolist() == ["cs_never_treated", "twfe_unbinned"]
+    assert checks["refused"].tolist() == [True, True]
+    assert set(checks["error"]) == {"NoNeverTreatedError"}
 
 
 # ----------------------------------------------------------------------------- own exports

@@ -292,6 +292,7 @@ def test_values_beyond_floating_point_scale_are_refused(name, factor, match):
         _fit(name, frame)
 
 
+@pytest.mark.slow  # two pyfixest fits; the first in a process pays numba's compile (~9 s)
 def test_scale_limit_leaves_ordinary_large_numbers_alone():
     frame = _panel()
     frame["y"] = frame["y"] * 1e9  # VND amounts (1e12+ fails inside pyfixest: see docs/dev/sweep-findings.md)

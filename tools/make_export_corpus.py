@@ -1,4 +1,4 @@
-"""Write the corpus of messy dossier exports under ``tests/fixtures/dossiers/corpus/``.
+"""Write the corpus of messy dossier exports under ``tests/dossiers/fixtures/corpus/``.
 
 Seeded and deterministic: run ``python tools/make_export_corpus.py`` from any folder and the
 same files come out (the committed files are these). Every file is a variant of the same
@@ -12,7 +12,7 @@ newlines, typed Parquet with NaN and inf.
 
 ``MANIFEST.csv`` lists each file with what is messy about it and ``records``: the number
 of non-blank data records it holds, which both readers must report as ``read``
-(``tests/test_dossiers_corpus.py``). Units used: 760, 761, 769.
+(``tests/dossiers/test_dossiers_corpus.py``). Units used: 760, 761, 769.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pandas as pd
 from cchc_research.simulate.export import make_xlsx_deterministic
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "tests" / "fixtures" / "dossiers" / "corpus"
+OUT = ROOT / "tests" / "dossiers" / "fixtures" / "corpus"
 SEED = 20240415
 UNITS = ("760", "761", "769")
 HEADER = [

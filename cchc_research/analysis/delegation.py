@@ -31,7 +31,7 @@ Design (difference in differences at procedure group × district × period level
   field's delegated procedures city-wide at the delegation date would be confounded and not
   reflected in the standard errors. In the simulated world there is no such shock (by
   construction); the coverage of the intervals there is measured by
-  ``tests/test_recovery_delegation.py``.
+  ``tests/models/test_recovery_delegation.py``.
 
 Data
 ----
@@ -64,6 +64,7 @@ from cchc_research.errors import ModelError, SchemaError
 from cchc_research.models import staggered_did, twfe, wild_bootstrap
 from cchc_research.simulate import WorldParams, simulate_dossiers
 from cchc_research.simulate.world import FIELDS, MERGED_INTO
+from cchc_research.text import match_text
 
 __all__ = [
     "DEFAULT_DELEGATION_STARTS",
@@ -214,7 +215,7 @@ def read_delegation_calendar(path: str | Path) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SchemaError(None, f"cannot read the delegation calendar: {exc}",
                           file=str(path)) from exc
-    raw.columns = [c.strip().lower() for c in raw.columns]
+    raw.columns = [match_text(c) for c in raw.columns]  # NBSP, zero-width, NFD, upper case
     for col in ("procedure_code", "delegation_start"):
         if col not in raw.columns:
             raise SchemaError(None, f"the delegation calendar needs a {col!r} column "

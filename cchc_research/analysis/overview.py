@@ -33,6 +33,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from cchc_research.analysis import overview_provenance
 from cchc_research.analysis.overview_provenance import (
     require_columns,
     accounting_table,
@@ -55,13 +56,8 @@ __all__ = [
     "province_coverage",
     "missing_provinces",
     "documented_gaps",
-    "accounting_table",
-    "rejects_by_reason",
-    "conflicts_table",
-    "consistency_summary",
-    "consistency_flags",
-    "era_breaks",
-    "provenance_table",
+    # the source-side tables, re-exported in their module's order
+    *(name for name in overview_provenance.__all__ if name != "require_columns"),
     "PANEL_FAMILIES",
     "summary_table",
     "overview_results",

@@ -47,6 +47,7 @@ from cchc_research.dossiers import aggregate, read_export
 from cchc_research.dossiers.dates import parse_date
 from cchc_research.errors import CCHCError, InvalidArgumentError, ParseError, SchemaError
 from cchc_research.models import staggered_did
+from cchc_research.text import match_text
 
 __all__ = ["CALENDAR_COLUMNS", "OwnExports", "read_rollout_calendar", "load_exports",
            "build_own_panel", "estimate_own", "sha256"]
@@ -92,7 +93,7 @@ def read_rollout_calendar(path: str | Path) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise SchemaError(str(path), f"cannot read the rollout calendar: {exc}", file=str(path)) from exc
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    raw.columns = [match_text(str(c)) for c in raw.columns]  # NBSP, zero-width, NFD, upper case
     for col in CALENDAR_COLUMNS["required"]:
         if col not in raw.columns:
             raise SchemaError(", ".join(raw.columns), f"missing column {col!r} (need unit, online_start)",

@@ -13,15 +13,16 @@ period panel → estimators, and every estimate is set against the truth.
   a wild cluster bootstrap), Callaway–Sant'Anna and Sun–Abraham, each with its truth. The
   last two use unit × period variances (:data:`DID_INFERENCE`): with one late unit as the
   only comparison, their analytic intervals cover 82% and 70% of the truth (100 worlds),
-  these 94–96%.
+  these 95–96% (200 worlds).
 
 A user's own exports and rollout calendar go through :mod:`cchc_research.analysis.own_data`
 (notebook 06's ``dossiers`` and ``rollout`` parameters).
 * :func:`twfe_weights` — the implicit weights of the static TWFE coefficient on the treated
   cells (de Chaisemartin & D'Haultfœuille 2020), some of them negative.
-* :func:`plot_event_study`, :func:`display_table`, :func:`headline_markdown` … — figure,
-  tables and texts in Vietnamese or English, from :mod:`~cchc_research.analysis.rollout_report`
-  (re-exported here).
+* :func:`identification_checks` — the specifications refused without a never-treated unit.
+
+Figures, tables and texts in Vietnamese or English are in :mod:`cchc_research.reporting.rollout`
+(this module holds data and estimates only).
 
 Identification in this world: every district adopts by 2020 (no never-treated unit), so
 Callaway–Sant'Anna compares with the *not-yet-treated* districts and Sun–Abraham with the
@@ -45,18 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_research.analysis.rollout_report import (
-    bootstrap_lines,
-    display_table,
-    number,
-    plot_event_study,
-    summary_line,
-    text,
-)
-from cchc_research.analysis.rollout_report import headline_markdown as headline_from_tables
 from cchc_research.config import DEFAULT_SEED
-from cchc_research.errors import AggregationError, FewClustersWarning, ModelError
-from cchc_research.labels import check_lang
+from cchc_research.errors import AggregationError, FewClustersWarning, ModelError, NoNeverTreatedError
 from cchc_research.models import event_study_twfe, staggered_did, twfe, wild_bootstrap
 from cchc_research.models.did_weights import twfe_weights as cell_weights
 from cchc_research.periods import period_frame
@@ -204,14 +195,12 @@ def build_rollout_panel(n_dossiers: int = 300_000, seed: int = DEFAULT_SEED, *,
     return RolloutData(world=world, panel=panel, truth=world.truth_table(freq), freq=freq)
 
 
-def cohort_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
+def cohort_table(data: RolloutData) -> pd.DataFrame:
     """Rollout cohorts: first month, units of the 2021 and districts of the 2020 geography.
 
     Parameters
     ----------
     data : RolloutData
-    lang : {"vi", "en"}
-        Checked only (district names are Vietnamese in both).
 
     Returns
     -------
@@ -221,10 +210,9 @@ def cohort_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     Examples
     --------
     >>> data = build_rollout_panel(20_000, seed=5)
-    >>> cohort_table(data, "en")["units_2021"].tolist()
+    >>> cohort_table(data)["units_2021"].tolist()
     [4, 9, 5, 3, 1]
     """
-    check_lang(lang)
     rows = pd.DataFrame({"district": [d.name_vi for d in DISTRICTS],
                          "unit": [MERGED_INTO.get(d.code, d.code) for d in DISTRICTS],
                          "rollout_month": [d.rollout for d in DISTRICTS]})
@@ -236,7 +224,7 @@ def cohort_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     return out.astype({"units_2021": "int64", "districts_2020": "int64"})
 
 
-def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
+def calibration_table(data: RolloutData) -> pd.DataFrame:
     """Simulated city aggregates against the published figures the world is calibrated to.
 
     City totals are sums of the panel's counts over the target window: late rate =
@@ -247,13 +235,11 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
     Parameters
     ----------
     data : RolloutData
-    lang : {"vi", "en"}
-        Language of the ``indicator`` labels.
 
     Returns
     -------
     DataFrame
-        target, indicator, period, reported, simulated, std_error, difference, z,
+        target, period, reported, simulated, std_error, difference, z,
         denominator, source (one row per
         :data:`~cchc_research.simulate.CALIBRATION_TARGETS` entry).
 
@@ -264,11 +250,10 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
 
     Examples
     --------
-    >>> tab = calibration_table(build_rollout_panel(20_000, seed=5), "en")
+    >>> tab = calibration_table(build_rollout_panel(20_000, seed=5))
     >>> tab["target"].tolist()
     ['late_rate_2019_H1', 'on_time_rate_2024_Q1', 'dissatisfaction_rate_2019']
     """
-    check_lang(lang)
     formulas = {"late_rate_2019_H1": ("resolved_late", "resolved", False),
                 "on_time_rate_2024_Q1": ("resolved_on_time", "resolved", False),
                 "dissatisfaction_rate_2019": ("satisfied", "rated", True)}
@@ -286,7 +271,7 @@ def calibration_table(data: RolloutData, lang: str = "vi") -> pd.DataFrame:
         share = 1.0 - k / n if complement else k / n
         se = float(np.sqrt(share * (1.0 - share) / n))
         label = f"{target['period'][0]}..{target['period'][1]}"
-        rows.append({"target": key, "indicator": text(key, lang), "period": label,
+        rows.append({"target": key, "period": label,
                      "reported": float(target["value"]), "simulated": share, "std_error": se,
                      "difference": share - float(target["value"]),
                      "z": (share - float(target["value"])) / se, "denominator": int(n),
@@ -427,7 +412,7 @@ def estimate_all(data: RolloutData, outcome: str = "on_time_rate", *,
     * Their intervals and p-values (event study and overall ATT) from ``inference``:
       by default ``"cell_variance"`` (independent cell errors with unit × period
       variances; :meth:`~cchc_research.models.did.StaggeredDiDResults.aggregate`), the
-      method whose coverage holds in this design (94–96% over 100 simulated worlds, see
+      method whose coverage holds in this design (95–96% over 200 simulated worlds, see
       notebook 06); ``"randomization"`` (rollout dates permuted) holds too but is slightly
       conservative; ``"analytic"`` and ``"multiplier"`` are too narrow here.
 
@@ -531,17 +516,39 @@ def estimate_all(data: RolloutData, outcome: str = "on_time_rate", *,
                             weights=twfe_weights(data, outcome), results=res)
 
 
-def headline_markdown(estimates: dict[str, RolloutEstimates], lang: str = "vi") -> str:
-    """Headline bullets of notebook 06 (see :func:`~cchc_research.analysis.rollout_report.headline_markdown`).
+def identification_checks(data: RolloutData, outcome: str = "on_time_rate") -> pd.DataFrame:
+    """Try the two specifications that need a never-treated unit; say which are refused.
+
+    Without a never-treated district, Callaway–Sant'Anna with ``control="never_treated"``
+    has no comparison group, and a TWFE event study with every relative period is
+    collinear with the unit and period effects (Borusyak, Jaravel & Spiess 2024, sec. 3).
 
     Parameters
     ----------
-    estimates : dict
-        Outcome → :class:`RolloutEstimates`.
-    lang : {"vi", "en"}
+    data : RolloutData
+    outcome : str
 
     Returns
     -------
-    str
+    DataFrame
+        check (``cs_never_treated``, ``twfe_unbinned``), refused (bool), error (class name
+        of the refusal, or ``""``).
+
+    Examples
+    --------
+    >>> identification_checks(build_rollout_panel(20_000, seed=5))["refused"].tolist()
+    [True, True]
     """
-    return headline_from_tables(estimates, {o: twfe_decomposition(e) for o, e in estimates.items()}, lang)
+    spec = dict(unit="unit", time="period_number", cohort="cohort_number")
+    calls = {"cs_never_treated": lambda: staggered_did(data.panel, outcome, **spec, control="never_treated"),
+             "twfe_unbinned": lambda: event_study_twfe(data.panel, outcome, **spec)}
+    rows = []
+    for check, call in calls.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FewClustersWarning)
+                call()
+            rows.append({"check": check, "refused": False, "error": ""})
+        except NoNeverTreatedError as err:
+            rows.append({"check": check, "refused": True, "error": type(err).__name__})
+    return pd.DataFrame(rows)

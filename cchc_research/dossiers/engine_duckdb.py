@@ -25,11 +25,16 @@ from typing import Sequence
 import duckdb
 import pandas as pd
 
-from cchc_research.dossiers.inputs import expand_paths, file_kind, require_validated_sql
+from cchc_research.dossiers.inputs import (
+    expand_paths,
+    file_kind,
+    require_aggregate_columns,
+    require_validated_sql,
+    source_label,
+)
 from cchc_research.periods import period_frame, period_index, period_index_sql
 from cchc_research.dossiers.sqlutil import connect, quote_literal, run_query
 from cchc_research.dossiers.workdays import WorkCalendar
-from cchc_research.errors import SchemaError
 
 __all__ = [
     "aggregate_counts_duckdb", "connect", "source_sql", "build_query", "register_calendar",
@@ -308,13 +313,9 @@ def aggregate_counts_duckdb(
         src = source_sql(con, source)
         described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
         columns = {row[0]: str(row[1]) for row in described}
-        require_validated_sql(con, src, columns)
-        needed = ["received_at", "completed_at", "status", "channel", *by]
-        if "due_at" not in columns and "statutory_days" not in columns:
-            needed.append("due_at")
-        for col in needed:
-            if col not in columns:
-                raise SchemaError(None, f"missing required column {col!r}", column=col)
+        file = source_label(source)
+        require_validated_sql(con, src, columns, file=file)
+        require_aggregate_columns(list(columns), by, file=file)
         register_calendar(con, cal, freq)
         query = build_query(columns, src, freq, by, as_of)
         out = run_query(con, query, progress=progress, description="aggregate")

@@ -13,10 +13,15 @@ from typing import Sequence
 import pandas as pd
 from tqdm import tqdm
 
-from cchc_research.dossiers.inputs import NA_KEY, expand_paths, require_validated_frame
+from cchc_research.dossiers.inputs import (
+    NA_KEY,
+    expand_paths,
+    require_aggregate_columns,
+    require_validated_frame,
+    source_label,
+)
 from cchc_research.periods import period_index
 from cchc_research.dossiers.workdays import WorkCalendar
-from cchc_research.errors import SchemaError
 
 __all__ = ["aggregate_counts_pandas", "load_frame"]
 
@@ -41,13 +46,8 @@ def load_frame(source: object, progress: bool = False) -> pd.DataFrame:
     return frame
 
 
-def _require(frame: pd.DataFrame, by: Sequence[str]) -> None:
-    needed = ["received_at", "completed_at", "status", "channel", *by]
-    if "due_at" not in frame.columns and "statutory_days" not in frame.columns:
-        needed.append("due_at")
-    for col in needed:
-        if col not in frame.columns:
-            raise SchemaError(None, f"missing required column {col!r}", column=col)
+def _require(frame: pd.DataFrame, by: Sequence[str], file: str | None = None) -> None:
+    require_aggregate_columns(list(frame.columns), by, file=file)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -64,7 +64,7 @@ def aggregate_counts_pandas(
 ) -> pd.DataFrame:
     """Counts per group × period index (see :func:`~cchc_research.dossiers.aggregate.finalize`)."""
     frame = load_frame(source, progress=progress)
-    _require(frame, by)
+    _require(frame, by, source_label(source))
     by = list(by)
     d = pd.DataFrame(index=frame.index)
     for col in by:

@@ -49,7 +49,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -63,6 +62,7 @@ import pyarrow.parquet as pq
 from cchc_research.dossiers.dates import to_text
 from cchc_research.dossiers.schema import DOSSIER_COLUMNS, REQUIRED_COLUMNS, canonical_header
 from cchc_research.errors import EmptyExportError, EncodingError, InvalidArgumentError, SchemaError, SourceError
+from cchc_research.text import compose
 
 __all__ = [
     "ExportSource", "open_export", "detect_encodings", "locate_header", "LEGACY_ENCODINGS",
@@ -86,7 +86,7 @@ _BOMS = (
 
 
 def _nfc(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return compose(text)
 
 
 def _cell(value: object) -> str | None:

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from cchc_research.dossiers.schema import canonical_header
-from cchc_research.errors import SchemaError, UnvalidatedInputError
+from cchc_research.errors import EmptyExportError, SchemaError, SourceError, UnvalidatedInputError
 
 __all__ = [
-    "NA_KEY", "DATE_COLUMNS", "expand_paths", "file_kind", "require_validated_sql",
-    "require_validated_frame",
+    "NA_KEY", "DATE_COLUMNS", "expand_paths", "match_sources", "file_kind", "require_validated_sql",
+    "require_validated_frame", "require_aggregate_columns", "source_label",
 ]
 
 #: Value standing for a missing ``by`` value inside the engines (restored to NA on output).
@@ -58,6 +59,39 @@ def file_kind(path: str) -> str:
     raise SchemaError(suffix, "aggregate reads Parquet or CSV (use read_export for Excel)", file=path)
 
 
+def match_sources(
+    source: str | Path | Sequence[str | Path],
+    folder_files: Callable[[Path], list[str]],
+    *,
+    must_exist: bool,
+) -> Iterator[tuple[str, list[str]]]:
+    """Each path, glob or folder of ``source`` with the files it names (the one glob rule of both readers).
+
+    Parameters
+    ----------
+    source : path, glob, folder or list of them
+    folder_files : callable
+        The files a folder stands for (each reader keeps its own suffixes), sorted.
+    must_exist : bool
+        A plain path that does not exist names no file (True) or itself (False, left to the reader).
+
+    Yields
+    ------
+    tuple of (str, list of str)
+        The item as text and its files: a glob's matches sorted, a folder's ``folder_files``, a
+        plain path itself. The caller refuses an empty list with its own error.
+    """
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            yield text, sorted(glob.glob(text))
+        elif Path(text).is_dir():
+            yield text, folder_files(Path(text))
+        else:
+            yield text, [text] if not must_exist or Path(text).exists() else []
+
+
 def expand_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
     """Expand a path, a glob or a list of them into a sorted list of existing files.
 
@@ -65,24 +99,60 @@ def expand_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
     ------
     SchemaError
         Nothing matches, or the files mix formats other than Parquet and CSV.
+    EmptyExportError
+        A file is empty (0 bytes).
+    SourceError
+        A ``.parquet`` file is not readable Parquet (truncated, corrupt, another format).
     """
-    items = [source] if isinstance(source, (str, Path)) else list(source)
     files: list[str] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?["):
-            matched = sorted(glob.glob(text))
-        elif Path(text).is_dir():
-            matched = sorted(glob.glob(str(Path(text) / "*.parquet")))
-        else:
-            matched = [text] if Path(text).exists() else []
+    for text, matched in match_sources(source, lambda folder: sorted(glob.glob(str(folder / "*.parquet"))),
+                                       must_exist=True):
         if not matched:
             raise SchemaError(text, "no dossier file matches", file=text)
         files.extend(matched)
     kinds = {file_kind(f) for f in files}
     if len(kinds) != 1:
         raise SchemaError(sorted(kinds), "all inputs must be Parquet or all CSV", file=files[0])
+    for f in files:
+        if Path(f).stat().st_size == 0:
+            raise EmptyExportError(f, f"empty file (0 bytes); {_HINT}", file=f)
+        if file_kind(f) == "parquet":
+            try:
+                pq.read_schema(f)  # the footer only: a truncated or non-Parquet file fails here
+            except Exception as exc:  # pyarrow.ArrowInvalid and OSError variants
+                raise SourceError(f, f"not a readable Parquet file ({exc})", file=f) from exc
     return files
+
+
+def source_label(source: object) -> str | None:
+    """The file (or "first file and N more") an aggregation reads, for error messages."""
+    if isinstance(source, pd.DataFrame):
+        return None
+    items = [source] if isinstance(source, (str, Path)) else list(source)  # type: ignore[arg-type]
+    return str(items[0]) + (f" (and {len(items) - 1} more)" if len(items) > 1 else "")
+
+
+def require_aggregate_columns(columns: Sequence[str], by: Sequence[str], file: str | None = None) -> None:
+    """Refuse a dossier table that lacks a column the aggregation needs (file and hint given).
+
+    Needed: ``received_at``, ``completed_at``, ``status``, ``channel``, the ``by`` columns, and
+    ``due_at`` or ``statutory_days``.
+
+    Raises
+    ------
+    SchemaError
+    """
+    needed = ["received_at", "completed_at", "status", "channel", *by]
+    if "due_at" not in columns and "statutory_days" not in columns:
+        needed.append("due_at")
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise SchemaError(
+            None,
+            f"missing required column(s) {missing} (the table has {list(columns)[:12]}): not a "
+            f"validated dossier table; {_HINT}",
+            file=file, column=missing[0],
+        )
 
 
 def _raw_headers(columns: Sequence[str], file: str | None) -> None:

@@ -5,7 +5,7 @@ the same front end (:mod:`~cchc_research.dossiers.frontend`) streams CSV/Excel r
 Parquet in a scratch directory (Parquet exports are read in place), and the same rules
 (:mod:`~cchc_research.dossiers.rules`) run in DuckDB; the clean rows and rejects are copied
 to Parquet, never loaded into pandas. One definition of the rules, so the two readers
-cannot disagree (``tests/test_dossiers_corpus.py`` runs both on the messy-export corpus).
+cannot disagree (``tests/dossiers/test_dossiers_corpus.py`` runs both on the messy-export corpus).
 
 Examples
 --------
@@ -26,13 +26,13 @@ ExportCounts(read=2, valid=1, rejected=1)
 
 from __future__ import annotations
 
-import glob
 import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from cchc_research.dossiers.dates import DateWindow
 from cchc_research.dossiers.frontend import EXCEL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, open_export
+from cchc_research.dossiers.inputs import match_sources
 from cchc_research.dossiers.io import ExportCounts
 from cchc_research.dossiers.rules import check, clean_sql, counts_sql, register_sources, rejects_sql
 from cchc_research.dossiers.schema import known_units
@@ -53,16 +53,11 @@ def export_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
     SourceError
         Nothing matches.
     """
-    items = [source] if isinstance(source, (str, Path)) else list(source)
     files: list[str] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?["):
-            matched = sorted(glob.glob(text))
-        elif Path(text).is_dir():
-            matched = sorted(str(p) for p in Path(text).iterdir() if p.suffix.lower() in _SUFFIXES)
-        else:
-            matched = [text]
+    for text, matched in match_sources(
+        source, lambda folder: sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES),
+        must_exist=False,
+    ):
         if not matched:
             raise SourceError(text, "no export file matches", file=text)
         files.extend(matched)

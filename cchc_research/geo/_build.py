@@ -1,7 +1,7 @@
 """Derivation of the province tables shipped in ``cchc_research/resources/geo/``.
 
 The CSV tables are *generated* from the raw sources by the functions here and committed;
-``tests/test_geo.py`` regenerates them and asserts equality, so the shipped tables can never
+``tests/sources/test_geo.py`` regenerates them and asserts equality, so the shipped tables can never
 drift from their sources. Regenerate with ``python -m cchc_research.geo._build``.
 
 Sources

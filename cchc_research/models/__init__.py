@@ -11,7 +11,7 @@ is its older name).
 Cheap to import
 ---------------
 ``import cchc_research.models`` costs about as much as ``import pandas, numpy``
-(``benchmarks/bench_import.py``; the test ``tests/test_models_results.py`` checks that no
+(``benchmarks/bench_import.py``; the test ``tests/models/test_models_results.py`` checks that no
 heavy library is loaded): the heavy third-party libraries — pyfixest, statsmodels,
 linearmodels, scipy.stats, scipy.optimize — are imported inside the functions that need
 them, each such import marked with a comment, and load on the first fit. The submodules

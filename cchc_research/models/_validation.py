@@ -64,6 +64,8 @@ __all__ = [
     "check_not_empty",
     "check_unique_unit_time",
     "check_constant_within",
+    "check_cohort_periods",
+    "check_weights",
     "check_fe_collinearity",
     "check_time_column",
     "check_model_input",
@@ -596,7 +598,8 @@ def check_model_input(
     columns are numbers without infinities (:func:`check_numeric`); ``time`` is an
     orderable time column (:func:`check_time_column`); ``key`` columns identify rows
     (:func:`check_unique_unit_time`; ``option`` names the estimator's opt-out); ``cohort``
-    is constant within ``unit`` (:func:`check_constant_within`). ``None`` entries are
+    is constant within ``unit`` (:func:`check_constant_within`) and, inside the observed
+    time span, one of the periods (:func:`check_cohort_periods`). ``None`` entries are
     skipped (optional columns). Raises :class:`ModelError` with a hint on the first failure.
 
     Examples
@@ -620,6 +623,91 @@ def check_model_input(
             _check_unique_key(data, list(key), what, option))
     if cohort is not None and unit is not None:
         check_constant_within(data, unit, cohort)
+    if cohort is not None and time is not None:
+        check_cohort_periods(data, time, cohort)
+
+
+def check_cohort_periods(data: pd.DataFrame, time: str, cohort: str) -> None:
+    """Refuse a cohort inside the observed time span that is not one of the periods.
+
+    A cohort is the first period of treatment, so inside ``(first period, last period]`` it
+    must be one of the values of the time column; otherwise no period is "the first treated
+    one" and the group-time cells ``ATT(g, t)`` are labelled by a period that does not exist
+    (e.g. ``2015.5`` in a yearly panel). Cohorts 0 or missing (never treated), after the last
+    period (treated after the sample: never treated within it, R ``did``'s rule) and at or
+    before the first period (always treated, dropped with a warning) are left to the
+    estimator.
+
+    Raises
+    ------
+    ModelError
+        Naming the offending cohort(s) and the periods.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"t": [2014, 2015, 2016, 2014, 2015, 2016], "g": [0, 0, 0, 2015.5, 2015.5, 2015.5]})
+    >>> check_cohort_periods(df, "t", "g")
+    Traceback (most recent call last):
+    ...
+    cchc_research.errors.ModelError: cohort column 'g' has value(s) [2015.5] inside the observed time span that are not periods of 't' (periods: [2014, 2015, 2016]); a cohort is the first period a unit is treated: use one of the periods (or 0 / missing for never treated)
+    """
+    times = pd.unique(data[time].dropna())
+    if len(times) == 0:
+        return
+    periods = np.sort(np.asarray(times, dtype=float))
+    g = pd.to_numeric(data[cohort], errors="coerce").to_numpy(dtype=float)
+    inside = np.isfinite(g) & (g > periods[0]) & (g <= periods[-1]) & (g != 0)
+    bad = np.unique(g[inside & ~np.isin(g, periods)])
+    if bad.size:
+        shown = [_py(v) for v in np.sort(np.asarray(times))][:20]
+        values = [int(v) if float(v).is_integer() else float(v) for v in bad[:5]]
+        raise ModelError(
+            f"cohort column {cohort!r} has value(s) {values} inside the observed time span that are "
+            f"not periods of {time!r} (periods: {shown}{' …' if len(times) > 20 else ''}); a cohort "
+            "is the first period a unit is treated: use one of the periods (or 0 / missing for "
+            "never treated)"
+        )
+
+
+def check_weights(data: pd.DataFrame, weights: str | None, *, what: str = "this estimator") -> None:
+    """Refuse a weights column that is not positive finite numbers.
+
+    Analytic weights must be numbers (booleans are refused: ``True``/``False`` as weights
+    usually means a filter was passed by mistake), and every weight must be strictly
+    positive: a zero weight removes the row from the fit while it still counts in N, the
+    clusters and the degrees of freedom (drop those rows instead), and a negative weight
+    has no meaning.
+
+    Raises
+    ------
+    ModelError
+        Naming the weights column, the count and the first offending value.
+
+    Examples
+    --------
+    >>> check_weights(pd.DataFrame({"w": [1.0, 0.0, 2.0]}), "w", what="twfe")
+    Traceback (most recent call last):
+    ...
+    cchc_research.errors.ModelError: weights column 'w' has 1 negative or zero value(s) (e.g. 0.0 in row 1): twfe needs weights > 0; drop the rows with zero weight (data[data['w'] > 0]) or fix the weights
+    """
+    if weights is None:
+        return
+    s = data[weights]
+    if pd.api.types.is_bool_dtype(s.dtype) or any(isinstance(v, (bool, np.bool_)) for v in s.head(1000)):
+        raise ModelError(
+            f"weights column {weights!r} holds booleans: weights must be positive numbers "
+            "(to keep some rows only, filter the data instead)"
+        )
+    check_numeric(data, [weights])
+    vals = s.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(vals <= 0)
+    if bad.size:
+        first = bad[0]
+        raise ModelError(
+            f"weights column {weights!r} has {bad.size} negative or zero value(s) (e.g. "
+            f"{_py(vals[first])!r} in row {_py(s.index[first])!r}): {what} needs weights > 0; "
+            f"drop the rows with zero weight (data[data[{weights!r}] > 0]) or fix the weights"
+        )
 
 
 def _check_unique_key(data: pd.DataFrame, key: list[str], what: str, option: str | None) -> None:

@@ -34,7 +34,7 @@ COMPARE_STATS = ("nobs", "fixed_effects", "covariance", "outcome")
 
 
 def compare(
-    results: Sequence[EstimationResults],
+    results: Sequence[EstimationResults] | EstimationResults,
     names: Sequence[str] | None = None,
     stars: bool = True,
     *,
@@ -45,7 +45,8 @@ def compare(
 
     Parameters
     ----------
-    results : sequence of EstimationResults
+    results : EstimationResults or sequence of EstimationResults
+        One result gives a one-column table.
     names : sequence of str, optional
         Column headers; default ``(1)``, ``(2)``, …
     stars : bool, default True
@@ -63,7 +64,8 @@ def compare(
     Raises
     ------
     ModelError
-        No results, or names of the wrong length.
+        No results (or not results), names of the wrong length, or ``terms`` naming a term
+        of none of the models (the message lists the models' terms, with a did-you-mean).
 
     Examples
     --------

@@ -7,7 +7,7 @@ Conventions (all stated in every result's ``cov_description``):
 
 * ``method="callaway_santanna"`` reproduces R ``did::att_gt`` (Callaway & Sant'Anna 2021)
   without covariates to machine precision — checked on ``mpdta`` in
-  ``tests/reference/test_ref_did.py``. With ``covariates`` it is the outcome-regression
+  ``tests/models/reference/test_ref_did.py``. With ``covariates`` it is the outcome-regression
   estimator (R ``est_method="reg"``), not R's default doubly robust one. Standard errors are
   analytic, from the influence function, pointwise (R ``did`` reports a multiplier
   bootstrap and uniform bands by default; ``bstrap=FALSE, cband=FALSE`` gives ours). They

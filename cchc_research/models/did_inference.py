@@ -12,7 +12,7 @@ influence functions) for every draw, so a bootstrap of B draws costs one matrix 
   divided by ``Φ⁻¹(0.75) − Φ⁻¹(0.25)`` (divided by √n), the pointwise critical value is
   ``Φ⁻¹(1 − α/2)`` and the uniform (simultaneous) one the ``1 − α`` quantile of
   ``max_k |draw_k / se_k|``. With the same draws it reproduces ``moderndid``'s ``mboot``
-  (a port of R ``did``) — ``tests/reference/test_ref_did.py``.
+  (a port of R ``did``) — ``tests/models/reference/test_ref_did.py``.
 * :func:`randomization_inference` — randomization inference over rollout dates (Fisher;
   MacKinnon & Webb 2020 for DiD with few treated or control clusters): the cohorts are
   permuted across units (cohort sizes kept), the estimator recomputed for each permutation

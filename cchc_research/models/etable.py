@@ -31,8 +31,9 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,8 +198,15 @@ def build_table(
     ------
     ModelError
         No results, a non-result, names of the wrong length or repeated, unknown statistics,
-        ``digits`` not a non-negative integer.
+        ``terms`` naming a term of none of the models (with a did-you-mean), ``digits`` not a
+        non-negative integer. A single result (not in a list) gives a one-column table.
     """
+    if isinstance(results, EstimationResults):
+        results = [results]  # one model: a one-column table, as etable(result)
+    if isinstance(results, (str, bytes)) or not isinstance(results, Iterable):
+        raise ModelError(
+            f"an estimation table needs EstimationResults (one, or a list), got {type(results).__name__}"
+        )
     results = list(results)
     if not results:
         raise ModelError("an estimation table needs at least one result")
@@ -214,8 +222,21 @@ def build_table(
         raise ModelError(f"{len(names)} names for {len(results)} results")
     if len(set(names)) != len(names):
         raise ModelError(f"model names must be unique, got {names}")
+    known = list(dict.fromkeys(str(t) for r in results for t in r.params.index))
     if terms is None:
-        terms = list(dict.fromkeys(t for r in results for t in r.params.index))
+        terms = known
+    else:
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        unknown = [t for t in terms if t not in known]
+        if unknown:
+            folded = {k.casefold(): k for k in known}
+            close = {t: [folded[m] for m in difflib.get_close_matches(str(t).casefold(), list(folded), n=1)]
+                     for t in unknown}
+            hint = "; ".join(f"{t!r}: did you mean {c[0]!r}?" for t, c in close.items() if c)
+            raise ModelError(
+                f"term(s) {unknown} are in none of the models; the models' terms are {known}"
+                + (f" ({hint})" if hint else "")
+            )
     fmt = f"{{:.{int(digits)}f}}"
     index, columns = [], {n: [] for n in names}
     for term in terms:

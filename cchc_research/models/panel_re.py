@@ -4,7 +4,7 @@ Wraps :class:`linearmodels.RandomEffects` (Swamy & Arora 1972 variance component
 idiosyncratic variance from the within regression, the unit variance from the between
 regression; quasi-demeaning with ``θ_i = 1 − sqrt(σ²_ε / (T_i σ²_u + σ²_ε))``). With the
 default classical covariance the numbers equal R ``plm(model = "random")`` (Swamy–Arora is
-plm's default ``random.method``); see ``tests/reference/panel_re_grunfeld.yaml``.
+plm's default ``random.method``); see ``tests/models/reference/panel_re_grunfeld.yaml``.
 
 :meth:`RandomEffectsResults.hausman` is the classical Hausman (1978) test of ``H0: RE is
 consistent``: ``H = (b_FE − b_RE)' [V_FE − V_RE]⁻¹ (b_FE − b_RE)`` over the coefficients

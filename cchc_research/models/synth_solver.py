@@ -9,7 +9,7 @@
   of R ``Synth``: starts at equal and regression-based weights, Nelder–Mead and BFGS;
   Abadie, Diamond & Hainmueller 2011, *J Stat Softw* 42(13)), predictors standardised by
   their standard deviation across units. Checked against R ``Synth``'s Basque example
-  (``tests/reference/test_ref_synth.py``).
+  (``tests/models/reference/test_ref_synth.py``).
 
 Examples
 --------

@@ -73,6 +73,7 @@ from cchc_research.models._validation import (
     check_fe_collinearity,
     check_missing,
     check_model_input,
+    check_weights,
     collinearity_as_error,
     drop_singletons,
 )
@@ -182,7 +183,8 @@ def twfe(
     ssc : {"stata", "plm"}
         Small-sample convention, see the module docstring.
     weights : str, optional
-        Column of analytic weights (WLS).
+        Column of analytic weights (WLS): positive numbers (zero, negative and boolean
+        weights are refused; drop zero-weight rows first).
     dropna : bool, default False
         Drop rows with missing model variables (with a warning) instead of raising.
     panel : bool, default True
@@ -206,7 +208,16 @@ def twfe(
     TooFewClustersError
         Fewer than two clusters.
     ModelError
-        Unknown ``vcov``/``ssc``, missing columns, no regressors.
+        Unknown ``vcov``/``ssc``, missing columns, no regressors, weights that are not
+        positive numbers, a constant outcome or one fully explained by the fixed effects
+        (fixest refuses these too: "The dependent variable is a constant").
+
+    Notes
+    -----
+    Outcome and regressor columns whose largest |value| is 1e4 or more (VND amounts of
+    1e12) or below 1e-2 are divided by a power of ten before pyfixest's demeaning, whose
+    tolerance is absolute, and the coefficients, standard errors, covariance and residuals
+    are scaled back exactly (OLS is equivariant to rescaling a column).
 
     Warns
     -----
@@ -265,10 +276,18 @@ def twfe(
         X = sub[regressors].astype(float)
         X.insert(0, "Intercept", 1.0)
         check_collinearity(X)
-    if weights is not None and (sub[weights] < 0).any():
-        raise ModelError(f"weights column {weights!r} has negative values")
+    check_weights(sub, weights, what="twfe")
+    y_span = sub[outcome].to_numpy(dtype=float)
+    if len(y_span) and float(np.ptp(y_span)) == 0.0:
+        # fixest: "The dependent variable is a constant. The estimation with fixed-effects cannot be done."
+        raise ModelError(
+            f"outcome {outcome!r} is constant (every value is {_py_float(y_span[0])!r} in the "
+            f"{len(y_span)} rows used): there is no variation to explain; check the column and the filters"
+        )
 
     frame, names = _safe_frame(sub, columns)
+    scales = _column_scales(frame, [names[outcome], *(names[r] for r in regressors)])
+    fit_frame = _rescaled(frame, scales)
     rhs = " + ".join(names[r] for r in regressors)
     fml = f"{names[outcome]} ~ {rhs}" + (f" | {' + '.join(names[f] for f in fe)}" if fe else "")
     if vcov == "cluster":
@@ -287,7 +306,7 @@ def twfe(
         warnings.filterwarnings("ignore", module="pyfixest")
         fit = pf.feols(
             fml,
-            frame,
+            fit_frame,
             vcov=vc,
             ssc=ssc_obj,
             weights=names[weights] if weights else None,
@@ -314,10 +333,17 @@ def twfe(
     if N != len(frame):
         raise ModelError(f"internal check failed: pyfixest used {N} of {len(frame)} complete rows")
     n_slopes = len(terms)
-    design = _within_design(frame, names, names[outcome], fitted_names, fe, weights, resid)
+    design = _within_design(fit_frame, names, names[outcome], fitted_names, fe, weights, resid)
+    _check_not_absorbed(design, outcome, fe)
     fe_levels = [int(frame[names[f]].nunique()) for f in fe]
     V, df_k = _covariance(design, vcov, dict(ssc_obj), frame, names, fe, fe_levels, clusters)
     _check_against_pyfixest(V, fit.se(), fitted_names, coef.to_numpy(dtype=float))
+    # back to the data's units: y = s_y·ỹ, x_j = s_j·x̃_j  ⇒  β_j = b_j·s_y/s_j, V = D V D
+    s_y = scales.get(names[outcome], 1.0)
+    factor = np.array([s_y / scales.get(c, 1.0) for c in fitted_names])
+    V = V * np.outer(factor, factor)
+    resid = resid * s_y
+    design = _rescale_design(design, s_y, factor)
     if raw:
         V = V * N / (N - n_slopes)
         k_full = (sum(fe_levels) - (len(fe) - 1) if fe else 0) + n_slopes
@@ -327,7 +353,7 @@ def twfe(
         df_t = float(min(G) - 1) if clusters else float(N - df_k)
     se = np.sqrt(np.diag(V))
     cov = pd.DataFrame(V, index=terms, columns=terms)
-    beta = coef.to_numpy(dtype=float)
+    beta = coef.to_numpy(dtype=float) * factor
     r2, r2_within = _rsquared(design)
 
     desc = _describe(vcov, ssc, clusters, G, N, _k_description(n_slopes, fe, ssc, vcov, df_k), df_t)
@@ -375,6 +401,75 @@ def twfe(
         frame=frame,
         names=names,
     )
+
+
+#: A model column whose largest |value| lies outside [_SCALE_LOW, _SCALE_HIGH) is divided by a
+#: power of ten before the fit (see :func:`_column_scales`).
+_SCALE_LOW, _SCALE_HIGH = 1e-2, 1e4
+
+
+def _py_float(value: float) -> float | int:
+    v = float(value)
+    return int(v) if v.is_integer() else v
+
+
+def _column_scales(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, float]:
+    """Powers of ten bringing each numeric model column's largest |value| into [1, 10).
+
+    pyfixest's alternating projections stop when the change in a demeaned value falls below
+    an *absolute* tolerance (``fixef_tol`` = 1e-6): outcomes of 1e12 (VND amounts) never get
+    there ("Demeaning failed after 10000 iterations") and outcomes of 1e-8 would stop after
+    one sweep. Only columns with max |value| outside [1e-2, 1e4) are rescaled, so data in
+    ordinary units are fitted exactly as before; dividing by a power of ten changes the
+    values by at most one rounding (relative 1.1e-16), and the estimates are scaled back
+    exactly by :func:`twfe` (OLS is equivariant to rescaling each column).
+    """
+    scales: dict[str, float] = {}
+    for c in columns:
+        s = frame[c]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            continue
+        vals = np.abs(s.to_numpy(dtype=float, na_value=np.nan))
+        top = float(np.nanmax(vals)) if vals.size and np.isfinite(vals).any() else 0.0
+        if top > 0 and not (_SCALE_LOW <= top < _SCALE_HIGH):
+            scales[c] = float(10.0 ** np.floor(np.log10(top)))
+    return scales
+
+
+def _rescaled(frame: pd.DataFrame, scales: dict[str, float]) -> pd.DataFrame:
+    """``frame`` with each column in ``scales`` divided by its scale (the frame itself if none)."""
+    if not scales:
+        return frame
+    return frame.assign(**{c: frame[c].to_numpy(dtype=float) / k for c, k in scales.items()})
+
+
+def _check_not_absorbed(d: "_Design", outcome: str, fe: list[str]) -> None:
+    """Refuse an outcome with no variation left after the fixed effects (fully absorbed).
+
+    Such an outcome (e.g. ``y = a_unit + b_year`` exactly) has zero within variance: every
+    slope is 0 with a zero standard error, and within R² is 0/0 (fixest refuses a constant
+    dependent variable for the same reason). The within sum of squares is compared with the
+    total one at the precision of the demeaning (relative 1e-20 of squares, i.e. 1e-10 of values).
+    """
+    if not d.has_fe:
+        return
+    ybar = np.average(d.y, weights=d.w)
+    total = float(np.sum(d.w * (d.y - ybar) ** 2))
+    if float(d.yd @ d.yd) <= 1e-20 * total:
+        raise ModelError(
+            f"outcome {outcome!r} is fully explained by the fixed effects {fe} (no variation is left "
+            "within them), so no slope can be estimated; check the outcome (is it built from the "
+            "unit and period?) or use fewer fixed effects"
+        )
+
+
+def _rescale_design(d: "_Design", s_y: float, factor: np.ndarray) -> "_Design":
+    """The design in the data's units: outcome arrays times ``s_y``, regressor j times ``s_y/factor_j``."""
+    if s_y == 1.0 and np.all(factor == 1.0):
+        return d
+    x_scale = s_y / factor
+    return _Design(X_raw=d.X_raw * x_scale, y=d.y * s_y, yd=d.yd * s_y, Xd=d.Xd * x_scale,
+                   u=d.u * s_y, w=d.w, has_fe=d.has_fe)
 
 
 @dataclass(frozen=True)

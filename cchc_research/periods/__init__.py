@@ -48,8 +48,10 @@ from cchc_research.periods._calendar import (
 )
 from cchc_research.periods._numbering import (
     FREQS,
+    months_per_period,
     period_frame,
     period_index,
+    period_of_month,
     period_index_sql,
     period_number,
 )
@@ -58,4 +60,4 @@ from cchc_research.periods._ytd import ytd_to_flows
 __all__ = ["FREQUENCIES", "FREQS", "MONTHS_PER_PERIOD", "Period", "parse_period",
            "reporting_window", "ytd_to_flows", "as_date", "add_months", "last_day",
            "period_from_range", "period_index", "period_number", "period_frame",
-           "period_index_sql"]
+           "period_index_sql", "months_per_period", "period_of_month"]

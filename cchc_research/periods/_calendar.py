@@ -26,14 +26,15 @@ Examples
 from __future__ import annotations
 
 import calendar
+import numbers
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import total_ordering
 from typing import Any
 
-from cchc_research.errors import PeriodError
+from cchc_research.errors import DataError, PeriodArgumentError, PeriodError
+from cchc_research.text import match_text
 
 __all__ = ["FREQUENCIES", "MONTHS_PER_PERIOD", "Period", "parse_period", "reporting_window", "as_date",
            "add_months", "last_day", "period_from_range"]
@@ -55,7 +56,14 @@ def last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _check_int(value: Any, what: str, raw: Any) -> None:
+    """Refuse a year or sub-index that is not an integer (floats, text, booleans, None)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise PeriodArgumentError(raw, f"{what} must be an integer, got {type(value).__name__} {value!r}")
+
+
 def _check_year(year: int, raw: Any) -> int:
+    _check_int(year, "year", raw)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise PeriodError(raw, f"year {year} outside {MIN_YEAR}-{MAX_YEAR}")
     return year
@@ -73,20 +81,30 @@ def as_date(value: Any) -> date:
     Raises
     ------
     PeriodError
-        A string that is not an ISO date, or any other type.
+        A string that is not an ISO date, or a year outside 1900-2100 (``0024-01-01`` is a
+        two-digit year gone wrong, as in :func:`parse_period`).
+    PeriodArgumentError
+        A missing value (``None``, ``NaT``, NaN) or any other type.
     """
+    if value is None or value != value:  # None, NaT, NaN (NaT is a datetime subclass)
+        raise PeriodArgumentError(value, "missing date")
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        return value.to_pydatetime().date()
-    if isinstance(value, str):
+        out = value.date()
+    elif isinstance(value, date):
+        out = value
+    elif hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        out = value.to_pydatetime().date()
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            out = date.fromisoformat(value.strip())
         except ValueError:
             raise PeriodError(value, "not an ISO date (YYYY-MM-DD)") from None
-    raise PeriodError(value, f"expected a date, got {type(value).__name__}")
+    else:
+        raise PeriodArgumentError(value, f"expected a date, got {type(value).__name__}")
+    if not MIN_YEAR <= out.year <= MAX_YEAR:
+        raise PeriodError(value, f"year {out.year} outside {MIN_YEAR}-{MAX_YEAR}: is it a two-digit year "
+                                 "(24 for 2024)? write the full year")
+    return out
 
 
 @total_ordering
@@ -153,6 +171,7 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """The calendar month ``month`` (1-12) of ``year``."""
+        _check_int(month, "month number", month)
         if not 1 <= month <= 12:
             raise PeriodError(f"{month}/{year}", f"month {month} does not exist (1-12)")
         _check_year(year, year)
@@ -161,6 +180,7 @@ class Period:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         """Quarter ``quarter`` (1-4) of ``year``."""
+        _check_int(quarter, "quarter number", quarter)
         if not 1 <= quarter <= 4:
             raise PeriodError(f"Q{quarter}/{year}", f"quarter {quarter} does not exist (1-4)")
         _check_year(year, year)
@@ -169,6 +189,7 @@ class Period:
     @classmethod
     def half(cls, year: int, half: int) -> Period:
         """Half-year ``half`` (1 = January-June, 2 = July-December) of ``year``."""
+        _check_int(half, "half-year number", half)
         if half not in (1, 2):
             raise PeriodError(f"H{half}/{year}", f"half-year {half} does not exist (1-2)")
         _check_year(year, year)
@@ -189,6 +210,8 @@ class Period:
     @classmethod
     def of(cls, freq: str, year: int, index: int | None = None) -> Period:
         """``Period.of("quarter", 2024, 1)``; ``index`` is omitted for years."""
+        if index is not None:
+            _check_int(index, "index", index)
         if freq == "year":
             if index not in (None, 1):
                 raise PeriodError(index, "a year has no sub-index")
@@ -413,6 +436,9 @@ def parse_period(text: Any) -> Period:
         ``"9 tháng đầu năm 2023"`` (January-September), ``"năm 2023"``, ``"tháng 03 năm 2024"``,
         ``"từ 15/12/2023 đến 14/3/2024"``, ``"Q1 2024"``, ``"March 2024"``,
         ``"2024-01-01..2024-12-31"``. An ``int`` is a year; a Period is returned as is.
+        Labels are read through :func:`cchc_research.text.match_text`, so decomposed (NFD)
+        text, look-alike ``Ð``, upper case, no-break/zero-width spaces and dash variants
+        (``–``, ``—``, ``−``) read like the clean label.
 
     Returns
     -------
@@ -443,8 +469,10 @@ def parse_period(text: Any) -> Period:
         return Period.year(_check_year(text, text))
     if not isinstance(text, str):
         raise PeriodError(text, f"expected a period label, got {type(text).__name__}")
-    norm = unicodedata.normalize("NFC", text).lower()
-    norm = re.sub(r"\s+", " ", norm).strip().rstrip(".")
+    try:
+        norm = match_text(text).rstrip(".")
+    except DataError as err:  # a lone surrogate: not text
+        raise PeriodError(text, err.reason) from None
     if not norm:
         raise PeriodError(text, "empty period label")
     for pattern, kind in _PATTERNS:
@@ -482,6 +510,8 @@ def reporting_window(year: int, freq: str, index: int | None = None, cutoff_day:
     ------
     PeriodError
         Impossible nominal period or a cutoff day outside 1-27.
+    PeriodArgumentError
+        ``year`` or ``index`` not an integer (floats, text, booleans, None).
 
     Examples
     --------

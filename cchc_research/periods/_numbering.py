@@ -28,7 +28,8 @@ import pandas as pd
 from cchc_research.errors import AggregationError, PeriodError
 from cchc_research.periods._calendar import MONTHS_PER_PERIOD
 
-__all__ = ["FREQS", "period_index", "period_number", "period_frame", "period_index_sql"]
+__all__ = ["FREQS", "months_per_period", "period_index", "period_of_month", "period_number", "period_frame",
+           "period_index_sql"]
 
 #: Frequencies that have a numbering (every calendar frequency; ranges have none).
 FREQS: tuple[str, ...] = tuple(MONTHS_PER_PERIOD)
@@ -41,12 +42,56 @@ _LABEL = {
 }
 
 
-def _months(freq: str) -> int:
-    """Months per period of ``freq``; :class:`AggregationError` for an unknown frequency."""
+def months_per_period(freq: str) -> int:
+    """Months per period of ``freq`` (12, 6, 3 or 1), refusing an unknown frequency.
+
+    Raises
+    ------
+    AggregationError
+        ``freq`` is not one of :data:`FREQS`.
+
+    Examples
+    --------
+    >>> months_per_period("quarter")
+    3
+    """
     try:
         return MONTHS_PER_PERIOD[freq]
     except (KeyError, TypeError):
         raise AggregationError(f"freq must be one of {FREQS}, not {freq!r}") from None
+
+
+_months = months_per_period
+
+
+def period_of_month(month_numbers: Any, freq: str) -> np.ndarray:
+    """Period number of ``freq`` of each month number (``12 * year + month - 1``).
+
+    Parameters
+    ----------
+    month_numbers : array-like of int
+        Month numbers of this numbering (the ``"month"`` period numbers).
+    freq : {"month", "quarter", "half", "year"}
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n // 12) * (12 // m) + (n % 12) // m`` with ``m`` months per period (the dtype of
+        ``month_numbers``).
+
+    Raises
+    ------
+    AggregationError
+        Unknown ``freq``.
+
+    Examples
+    --------
+    >>> period_of_month([24290, 24239], "quarter").tolist()
+    [8096, 8079]
+    """
+    m = months_per_period(freq)
+    n = np.asarray(month_numbers)
+    return (n // 12) * (12 // m) + (n % 12) // m
 
 
 def period_index(dates: pd.Series, freq: str) -> pd.Series:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from datetime import date, timedelta
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from cchc_research.errors import AggregationError, PeriodError, SchemaError
+from cchc_research.errors import AggregationError, InvalidArgumentError, PeriodError, SchemaError
 from cchc_research.periods._calendar import (
     MONTHS_PER_PERIOD,
     Period,
@@ -70,7 +73,7 @@ def _check_countable(frame: pd.DataFrame, kind: str | None,
 
 
 def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "period",
-                 by: tuple[str, ...] | list[str] = (), kind: str | None = None,
+                 by: str | tuple[str, ...] | list[str] = (), kind: str | None = None,
                  allow_irregular: bool = False,
                  aggregation: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Turn cumulative year-to-date counts into flows per period (differences within a year).
@@ -86,8 +89,8 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
         Long table with a value column and a period column (labels or :class:`Period`).
     value, period : str
         Column names.
-    by : sequence of str
-        Columns identifying a series (e.g. ``("indicator", "geo_code")``).
+    by : str or sequence of str
+        Column(s) identifying a series (e.g. ``("indicator", "geo_code")``).
     kind : {"count"}, optional
         Declare the values counts. Otherwise a ``unit`` column (must be ``"count"``) or an
         ``indicator`` column with ``aggregation`` decides.
@@ -113,7 +116,10 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
         Unreadable periods, different start days, duplicates, missing values, gaps
         (e.g. 3 and 9 months without 6) or a cumulative count that decreases.
     SchemaError
-        A named column is missing.
+        A named column is missing or appears more than once; a value that is text, a
+        boolean or infinite (row and column given).
+    InvalidArgumentError
+        ``by`` neither a column name nor a list of them.
 
     Examples
     --------
@@ -124,11 +130,20 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
     >>> flows[["period", "value"]].values.tolist()
     [['2024-Q1', 100], ['2024-Q2', 150], ['2024-Q3', 170]]
     """
+    if isinstance(by, str):
+        by = [by]  # one column named as a string, as elsewhere in the package
+    elif not isinstance(by, (list, tuple)):
+        raise InvalidArgumentError(f"by must be a column name or a list of column names, got {by!r}")
     by = list(by)
     for col in [value, period, *by]:
         if col not in frame.columns:
             raise SchemaError(col, f"missing column (have {list(frame.columns)})")
+    dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]} & {str(c) for c in [value, period, *by]})
+    if dup:
+        raise SchemaError(dup, "column name(s) appear more than once in the table; rename or drop "
+                          "the copies (frame.loc[:, ~frame.columns.duplicated()])", column=dup[0])
     _check_countable(frame, kind, aggregation)
+    _check_counts(frame[value].tolist(), value)
     periods: list[Period] = []
     for pos, raw in enumerate(frame[period].tolist()):
         try:
@@ -158,6 +173,23 @@ def ytd_to_flows(frame: pd.DataFrame, *, value: str = "value", period: str = "pe
     as_labels = all(isinstance(v, str) for v in frame[period])
     out[period] = [fp.label if as_labels else fp for fp in flow_periods]  # type: ignore[union-attr]
     return out
+
+
+def _check_counts(values: list[Any], column: str) -> None:
+    """Refuse cumulative values that are not finite numbers (text, booleans, infinities).
+
+    Missing values are left to the per-series check (which names the period).
+    """
+    for pos, v in enumerate(values):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            raise SchemaError(v, "a boolean is not a count", row=pos + 1, column=column)
+        if not isinstance(v, numbers.Real):
+            raise SchemaError(v, f"not a number ({type(v).__name__}); parse it first "
+                              "(cchc_research.parsing.parse_number)", row=pos + 1, column=column)
+        if not math.isfinite(float(v)):
+            raise SchemaError(v, "an infinite value is not a count", row=pos + 1, column=column)
 
 
 def _check_group(key: tuple[Any, ...], rows: list[int], periods: list[Period],

@@ -39,11 +39,11 @@ app = typer.Typer(help="Simulated one-stop-shop dossiers with known true effects
 @app.command("dossiers")
 def dossiers_command(
     out_dir: Path = typer.Argument(..., help="Directory for the simulated_* files."),
-    rows: int = typer.Option(1_000_000, help="Number of dossiers."),
-    seed: int = typer.Option(DEFAULT_SEED, help="Root seed."),
-    chunk_rows: int = typer.Option(1_000_000, help="Rows per Parquet file."),
-    start: str = typer.Option("2017-01-01", help="First day simulated."),
-    end: str = typer.Option("2024-12-31", help="Last day simulated."),
+    rows: int = typer.Option(1_000_000, min=1, help="Number of dossiers."),
+    seed: int = typer.Option(DEFAULT_SEED, min=0, help="Root seed (>= 0)."),
+    chunk_rows: int = typer.Option(1_000_000, min=1, help="Rows per Parquet file."),
+    start: str = typer.Option("2017-01-01", help="First day simulated (ISO or day first, 01/01/2017)."),
+    end: str = typer.Option("2024-12-31", help="Last day simulated (ISO or day first)."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
     workers: int = typer.Option(1, min=1, help="Processes generating the files in parallel "
                                 "(same files whatever the number)."),
@@ -61,12 +61,19 @@ def dossiers_command(
 @app.command("panel")
 def panel_command(
     out: Path = typer.Argument(..., help="Output .csv or .parquet file."),
-    rows: int = typer.Option(500_000, help="Number of dossiers."),
-    seed: int = typer.Option(DEFAULT_SEED, help="Root seed."),
+    rows: int = typer.Option(500_000, min=1, help="Number of dossiers."),
+    seed: int = typer.Option(DEFAULT_SEED, min=0, help="Root seed (>= 0)."),
     freq: Literal["month", "quarter", "half", "year"] = typer.Option("month", help="month, quarter, half or year."),
 ) -> None:
     """Write the simulated unit × period panel with cohorts and true effects."""
-    panel = simulate_panel(rows, seed, freq=freq)
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise typer.BadParameter(f"must end in .csv or .parquet, not {out.suffix or '(no suffix)'!r}",
+                                 param_hint="OUT")
+    try:
+        panel = simulate_panel(rows, seed, freq=freq)
+    except CCHCError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".parquet":
         panel.to_parquet(out, index=False)
@@ -79,10 +86,10 @@ def panel_command(
 def export_command(
     out_dir: Path = typer.Argument(..., help="Directory for the simulated_export_* files."),
     rows: int = typer.Option(20_000, min=1, help="Number of dossiers."),
-    seed: int = typer.Option(DEFAULT_SEED, help="Root seed."),
+    seed: int = typer.Option(DEFAULT_SEED, min=0, help="Root seed (>= 0)."),
     split: str = typer.Option("district", help=f"One file per: {' | '.join(SPLITS)}."),
-    start: str = typer.Option("2017-01-01", help="First day simulated."),
-    end: str = typer.Option("2024-12-31", help="Last day simulated."),
+    start: str = typer.Option("2017-01-01", help="First day simulated (ISO or day first, 01/01/2017)."),
+    end: str = typer.Option("2024-12-31", help="Last day simulated (ISO or day first)."),
 ) -> None:
     """Write the simulated world as one-stop-shop exports (.xlsx/.csv) + rollout calendar (SIMULATED)."""
     if split not in SPLITS:

@@ -42,7 +42,7 @@ from cchc_research import __version__
 from cchc_research.config import DEFAULT_SEED
 from cchc_research.errors import CCHCError, InvalidArgumentError, WorkerProcessError
 from cchc_research.simulate.generate import ARROW_SCHEMA, TruthAccumulator, iter_months
-from cchc_research.simulate.structure import WorldStructure
+from cchc_research.simulate.structure import WorldStructure, simulated_day
 from cchc_research.simulate.truth import (
     TRUTH_METHOD,
     overall_att,
@@ -426,6 +426,7 @@ def simulate_dossiers(
         raise InvalidArgumentError(f"chunk_rows must be >= 1, got {chunk_rows}")
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise InvalidArgumentError(f"workers must be an integer >= 1, got {workers!r}")
+    start, end = simulated_day(start, "start"), simulated_day(end, "end")  # ISO from here on
     structure = WorldStructure.build(n_dossiers, seed, start=start, end=end, params=params)
     for year in sorted({int(m // 12 + 2000) for m in structure.months}):
         units_for_year(year)  # the world must agree with the geography layer

@@ -13,7 +13,7 @@ Delegation in this world starts by field, not by district
 
 Reading every export file back with :func:`~cchc_research.dossiers.io.read_export` gives the
 simulated dossiers exactly (``field`` as its Vietnamese name, see :data:`FIELD_NAMES`);
-``tests/test_simulate_export.py`` checks it. Same arguments → identical files.
+``tests/dossiers/test_simulate_export.py`` checks it. Same arguments → identical files.
 
 Examples
 --------

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc_research.dossiers.dates import parse_date
 from cchc_research.errors import CCHCError, InvalidArgumentError, SimulationError
 from cchc_research.simulate.world import (
     CALIBRATION_TARGETS,
@@ -37,7 +38,7 @@ from cchc_research.simulate.world import (
     ramp,
 )
 
-__all__ = ["WorldStructure", "tet_months", "N_PROCEDURES"]
+__all__ = ["WorldStructure", "tet_months", "N_PROCEDURES", "check_seed", "simulated_day"]
 
 #: Procedures per field in the simulated catalogue.
 N_PROCEDURES = 5
@@ -71,6 +72,42 @@ def tet_months(first_year: int, last_year: int) -> frozenset[int]:
 def _years_since(months: np.ndarray, origin: str) -> np.ndarray:
     return (months - month_index(origin)) / 12.0
 
+
+
+def check_seed(seed: object) -> int:
+    """Refuse a seed that :class:`numpy.random.SeedSequence` cannot take (negative, not an integer).
+
+    Raises
+    ------
+    InvalidArgumentError
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidArgumentError(f"seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def simulated_day(value: object, what: str) -> str:
+    """A start/end date of the simulated world as ISO ``YYYY-MM-DD``, read with the export rules.
+
+    Day first (``31/01/2017``) or ISO (``2017-01-31``), as every date the package reads
+    (:func:`cchc_research.dossiers.dates.parse_date`); impossible dates (``2024-02-30``) and
+    two-digit years are refused.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming the argument (``start``/``end``) and the reason.
+
+    Examples
+    --------
+    >>> simulated_day("31/01/2017", "start")
+    '2017-01-31'
+    """
+    try:
+        return parse_date(value, what=what).date().isoformat()
+    except CCHCError as exc:
+        reason = getattr(exc, "reason", str(exc))
+        raise InvalidArgumentError(f"{what} {value!r} is not a date: {reason}") from None
 
 @dataclass
 class WorldStructure:
@@ -122,11 +159,17 @@ class WorldStructure:
         Raises
         ------
         CCHCError
-            Bad sizes or a date range that does not cover the calibration windows.
+            Bad sizes, a negative or non-integer seed, an unreadable or impossible date
+            (:func:`simulated_day`), an end before the start, or a date range that does not
+            cover the calibration windows.
         """
         params = params or WorldParams()
         if int(n_dossiers) < 1:
             raise InvalidArgumentError(f"n_dossiers must be >= 1, got {n_dossiers}")
+        check_seed(seed)
+        start, end = simulated_day(start, "start"), simulated_day(end, "end")
+        if end < start:
+            raise InvalidArgumentError(f"end {end} is before start {start}: give the first day as start")
         m0, m1 = month_index(start), month_index(end)
         if m0 > month_index("2019-01") or m1 < month_index("2024-03"):
             raise InvalidArgumentError("the simulated period must cover 2019-01 .. 2024-03 (calibration)")

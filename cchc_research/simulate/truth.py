@@ -38,15 +38,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cchc_research.periods import MONTHS_PER_PERIOD, period_frame
-from cchc_research.errors import AggregationError
+from cchc_research.periods import months_per_period, period_frame, period_of_month
 
 if TYPE_CHECKING:  # pragma: no cover
     from cchc_research.simulate.generate import TruthAccumulator
     from cchc_research.simulate.structure import WorldStructure
 
 __all__ = ["TRUTH_METHOD", "TRUTH_COLUMNS", "truth_from_sums", "truth_table",
-           "truth_by_event_time", "overall_att"]
+           "truth_by_event_time", "overall_att", "month_idx_period", "cell_ratio", "att_summary"]
 
 TRUTH_METHOD = (
     "analytic: per resolved dossier, effect on P(on time) = q0 - q1 and on P(satisfied) = "
@@ -68,16 +67,41 @@ _SUMS = {"true_effect_on_time_rate": "n_resolved", "expected_on_time_rate": "n_r
          "true_effect_satisfaction_rate": "n_rated", "expected_satisfaction_rate": "n_rated"}
 
 
-def _period_idx(month_idx: np.ndarray, freq: str) -> np.ndarray:
-    """Period index of dossiers.periods (12*year + month - 1 etc.) from months since 2000."""
-    m = MONTHS_PER_PERIOD[freq]
-    months = np.asarray(month_idx) + 2000 * 12
-    return (months // 12) * (12 // m) + (months % 12) // m
+def month_idx_period(month_idx: np.ndarray, freq: str) -> np.ndarray:
+    """Period number (:func:`cchc_research.periods.period_of_month`) of the world's month index.
+
+    Parameters
+    ----------
+    month_idx : array-like of int
+        Months since January 2000 (:func:`cchc_research.simulate.world.month_index`).
+    freq : {"month", "quarter", "half", "year"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Period numbers (``12 * year + month - 1`` for months, ``4 * year + quarter - 1``, ...).
+    """
+    return period_of_month(np.asarray(month_idx) + 2000 * 12, freq)
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def cell_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` element-wise, NaN where ``den`` is not positive (a cell with no dossier)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def att_summary(cells: pd.DataFrame) -> dict[str, float | int]:
+    """Equal-weight mean of the true effects over ``cells`` (the treated cells of a truth table).
+
+    Returns
+    -------
+    dict
+        ``on_time_rate`` and ``satisfaction_rate`` (rounded to 12 decimals so that summation
+        order does not show) and ``n_cells``.
+    """
+    return {"on_time_rate": round(float(cells["true_effect_on_time_rate"].mean()), 12),
+            "satisfaction_rate": round(float(cells["true_effect_satisfaction_rate"].mean()), 12),
+            "n_cells": int(len(cells))}
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
@@ -120,14 +144,14 @@ def truth_from_sums(structure: "WorldStructure", acc: "TruthAccumulator") -> pd.
         "n_resolved": s["n_resolved"].ravel().round().astype("int64"),
         "n_rated": s["n_rated"].ravel().round().astype("int64"),
     })
-    frame["true_effect_on_time_rate"] = _ratio(s["sum_effect_on_time"].ravel(),
+    frame["true_effect_on_time_rate"] = cell_ratio(s["sum_effect_on_time"].ravel(),
                                                s["n_resolved"].ravel())
-    frame["expected_on_time_rate"] = _ratio(s["sum_on_time_prob"].ravel(), s["n_resolved"].ravel())
-    frame["true_effect_satisfaction_rate"] = _ratio(s["sum_effect_satisfaction"].ravel(),
+    frame["expected_on_time_rate"] = cell_ratio(s["sum_on_time_prob"].ravel(), s["n_resolved"].ravel())
+    frame["true_effect_satisfaction_rate"] = cell_ratio(s["sum_effect_satisfaction"].ravel(),
                                                     s["n_rated"].ravel())
-    frame["expected_satisfaction_rate"] = _ratio(s["sum_satisfaction_prob"].ravel(),
+    frame["expected_satisfaction_rate"] = cell_ratio(s["sum_satisfaction_prob"].ravel(),
                                                  s["n_rated"].ravel())
-    frame["period"] = period_frame(_period_idx(frame["month_idx"].to_numpy(), "month"),
+    frame["period"] = period_frame(month_idx_period(frame["month_idx"].to_numpy(), "month"),
                                    "month")["period"].to_numpy()
     frame["event_time"] = frame["month_idx"] - frame["cohort"].map(month_index)
     return _finish(frame)
@@ -155,21 +179,20 @@ def truth_table(truth: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
     """
     from cchc_research.simulate.world import month_index
 
-    if freq not in MONTHS_PER_PERIOD:
-        raise AggregationError(f"freq must be one of {tuple(MONTHS_PER_PERIOD)}, not {freq!r}")
+    months_per_period(freq)  # refuses an unknown freq
     if freq == "month":
         return truth.copy()
     t = truth.copy()
     month_idx = t["period"].map(month_index).to_numpy()
-    t["pidx"] = _period_idx(month_idx, freq)
-    cohort_idx = _period_idx(t["cohort"].map(month_index).to_numpy(), freq)
+    t["pidx"] = month_idx_period(month_idx, freq)
+    cohort_idx = month_idx_period(t["cohort"].map(month_index).to_numpy(), freq)
     t["cidx"] = cohort_idx
     for col, weight in _SUMS.items():
         t[col] = t[col].fillna(0.0) * t[weight]
     g = t.groupby(["unit", "pidx", "cidx"], sort=True)[["n_resolved", "n_rated", *_SUMS]].sum()
     g = g.reset_index()
     for col, weight in _SUMS.items():
-        g[col] = _ratio(g[col].to_numpy(), g[weight].to_numpy())
+        g[col] = cell_ratio(g[col].to_numpy(), g[weight].to_numpy())
     g["period"] = period_frame(g["pidx"], freq)["period"].to_numpy()
     g["cohort"] = period_frame(g["cidx"], freq)["period"].to_numpy()
     g["event_time"] = g["pidx"] - g["cidx"]
@@ -225,7 +248,4 @@ def overall_att(truth: pd.DataFrame, through: str | None = None) -> dict[str, fl
         ``on_time_rate``, ``satisfaction_rate`` (true ATTs) and ``n_cells``.
     """
     t = _window(truth, through)
-    t = t[t["treated"]]
-    return {"on_time_rate": round(float(t["true_effect_on_time_rate"].mean()), 12),
-            "satisfaction_rate": round(float(t["true_effect_satisfaction_rate"].mean()), 12),
-            "n_cells": int(len(t))}
+    return att_summary(t[t["treated"]])

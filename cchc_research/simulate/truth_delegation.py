@@ -37,10 +37,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_research.periods import MONTHS_PER_PERIOD, period_frame
-from cchc_research.errors import AggregationError
+from cchc_research.periods import months_per_period, period_frame
 from cchc_research.simulate.generate import TruthAccumulator
 from cchc_research.simulate.structure import WorldStructure
+from cchc_research.simulate.truth import att_summary, cell_ratio, month_idx_period
 from cchc_research.simulate.world import FIELDS, delegation_months, month_label
 
 __all__ = ["TRUTH_METHOD", "GROUPS", "delegation_truth_from_sums", "delegation_truth_table",
@@ -63,26 +63,13 @@ _SUMS = {"true_effect_on_time_rate": ("sum_effect_on_time", "n_resolved"),
          "expected_satisfaction_rate": ("sum_satisfaction_prob", "n_rated")}
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-
-def _period_idx(month_idx: np.ndarray, freq: str) -> np.ndarray:
-    """Period index of :mod:`cchc_research.dossiers.periods` from months since 2000."""
-    m = MONTHS_PER_PERIOD[freq]
-    months = np.asarray(month_idx, dtype=np.int64) + 2000 * 12
-    return (months // 12) * (12 // m) + (months % 12) // m
-
-
 def delegation_truth_from_sums(structure: WorldStructure, acc: TruthAccumulator) -> pd.DataFrame:
     """Monthly delegation truth from a filled :class:`TruthAccumulator`.
 
     Parameters
     ----------
-    structure : WorldStructure
-    acc : TruthAccumulator
-        Filled by generating every month of ``structure``.
+    structure, acc
+        As in :func:`~cchc_research.simulate.truth.truth_from_sums`.
 
     Returns
     -------
@@ -112,7 +99,7 @@ def delegation_truth_from_sums(structure: WorldStructure, acc: TruthAccumulator)
         "n_rated": sums["n_rated"].ravel().round().astype("int64"),
     })
     for col, (num, den) in _SUMS.items():
-        frame[col] = _ratio(sums[num].ravel(), sums[den].ravel())
+        frame[col] = cell_ratio(sums[num].ravel(), sums[den].ravel())
     delegated = kg == 1
     cohort_idx = np.where(delegated, start[jf], -1)
     frame["cohort"] = pd.array(np.where(delegated, month_label(np.maximum(cohort_idx, 0)),
@@ -146,20 +133,19 @@ def delegation_truth_table(truth: pd.DataFrame, freq: str = "month") -> pd.DataF
     AggregationError
         Unknown ``freq``.
     """
-    if freq not in MONTHS_PER_PERIOD:
-        raise AggregationError(f"freq must be one of {tuple(MONTHS_PER_PERIOD)}, not {freq!r}")
+    months_per_period(freq)  # refuses an unknown freq
     t = truth.copy()
-    t["pidx"] = _period_idx(t["month_idx"].to_numpy(), freq)
+    t["pidx"] = month_idx_period(t["month_idx"].to_numpy(dtype=np.int64), freq)
     cohort_month = t["cohort"].map(lambda c: (int(c[:4]) - 2000) * 12 + int(c[5:7]) - 1,
                                    na_action="ignore")
     t["cidx"] = np.where(cohort_month.notna(),
-                         _period_idx(cohort_month.fillna(0).to_numpy(dtype=np.int64), freq), -1)
+                         month_idx_period(cohort_month.fillna(0).to_numpy(dtype=np.int64), freq), -1)
     for col, (_, den) in _SUMS.items():
         t[col] = t[col].fillna(0.0) * t[den]
     keys = ["unit", "field", "group", "cidx", "pidx"]
     g = t.groupby(keys, sort=True)[["n_resolved", "n_rated", *_SUMS]].sum().reset_index()
     for col, (_, den) in _SUMS.items():
-        g[col] = _ratio(g[col].to_numpy(), g[den].to_numpy())
+        g[col] = cell_ratio(g[col].to_numpy(), g[den].to_numpy())
     g["period"] = pd.array(period_frame(g["pidx"], freq)["period"].to_numpy(), dtype="string")
     has_cohort = g["cidx"].to_numpy() >= 0
     labels = period_frame(np.where(has_cohort, g["cidx"], g["pidx"]), freq)["period"].to_numpy()
@@ -191,10 +177,7 @@ def delegation_att(truth: pd.DataFrame, through: str | None = None) -> dict[str,
         ``n_cells`` (treated cells averaged).
     """
     t = truth if through is None else truth[truth["period"].astype(str) <= str(through)]
-    t = t[t["treated"].astype(bool) & (t["n_resolved"] > 0)]
-    return {"on_time_rate": round(float(t["true_effect_on_time_rate"].mean()), 12),
-            "satisfaction_rate": round(float(t["true_effect_satisfaction_rate"].mean()), 12),
-            "n_cells": int(len(t))}
+    return att_summary(t[t["treated"].astype(bool) & (t["n_resolved"] > 0)])
 
 
 def delegation_truth_by_event_time(truth: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,6 @@ import functools
 import io
 import math
 import re
-import unicodedata
 from pathlib import Path
 import zipfile
 from typing import Any
@@ -40,6 +39,7 @@ from cchc_research.catalog import range_flags
 from cchc_research.errors import ParseError, SchemaError, SourceError, UnknownGeographyError
 from cchc_research.geo import resolve_province
 from cchc_research.sources.base import reject_row
+from cchc_research.text import match_text
 
 __all__ = [
     "col_letter",
@@ -70,11 +70,16 @@ def col_letter(idx: int) -> str:
 
 
 def norm_text(value: Any) -> str:
-    """NFC-normalised, lower-cased text with runs of whitespace collapsed (``""`` for None)."""
+    """Matching form of a cell: :func:`cchc_research.text.match_text` of its text (``""`` for None).
+
+    NFC, look-alike ``Ð`` → ``Đ``, canonical tone placement, invisible characters removed,
+    odd spaces and runs of whitespace → one space, dash variants → ``-``, lower case. Both
+    sides of every header/label match go through it (the vocabularies of :mod:`papi` and
+    :mod:`pci` are fixed points, tested).
+    """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return " ".join(text.split()).lower()
+    return match_text(str(value))
 
 
 def is_blank(value: Any) -> bool:

@@ -39,6 +39,7 @@ from cchc_research.errors import DataError, PeriodError, SchemaError
 from cchc_research.geo import match_key, resolve_district, resolve_province
 from cchc_research.parsing import parse_figure, parse_number, parse_percent, parse_ratio
 from cchc_research.periods import Period, parse_period
+from cchc_research.text import match_text
 
 __all__ = [
     "VALUE_KINDS",
@@ -320,7 +321,10 @@ def anchor_period(raw: str, published: date, *, file=None, row=None, column=None
     '2024-03-14..2024-03-14'
     """
     loc = {"file": file, "row": row, "column": column}
-    text = normalize_ws(raw).lower().rstrip(".")
+    try:
+        text = match_text(raw).rstrip(".")
+    except DataError as err:
+        raise PeriodError(raw, err.reason, **loc) from None
     pub = Period.range(published, published)
     if not text:
         return pub, ["period_not_stated", "as_of_publication"]

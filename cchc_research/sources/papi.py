@@ -291,11 +291,12 @@ def _read_csv(col: _Collector, raw_dir: Path) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
+        keys = [norm_text(h) for h in header]  # BOM, NBSP, zero-width, NFD, case: as the clean name
         for need in CSV_KEYS + list(CSV_COLUMNS):
-            if need not in header:
+            if norm_text(need) not in keys:
                 raise SourceError(need, f"missing column; expected {CSV_KEYS + list(CSV_COLUMNS)}, found {header}",
                                   file=file, row=0, column=need)
-        idx = {name: header.index(name) for name in CSV_KEYS + list(CSV_COLUMNS)}
+        idx = {name: keys.index(norm_text(name)) for name in CSV_KEYS + list(CSV_COLUMNS)}
         for r, cells in enumerate(reader, start=1):
             if all(is_blank(v) for v in cells):
                 continue

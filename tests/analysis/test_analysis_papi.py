@@ -21,13 +21,6 @@ KNOWN_GAPS_D5_D8 = {
 }
 
 
-@pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    from cchc_research.data import load_panel
-
-    return load_panel("province_year")
-
-
 def _toy(n_units=40, years=range(2018, 2023), slope=0.5, seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     codes = [f"{i:02d}" for i in range(1, n_units + 1)]
@@ -118,14 +111,14 @@ def test_dimension_coverage_counts_and_errors():
 
 
 # ---------------------------------------------------------------- real processed data
-def test_real_gaps_2018_2024_are_the_documented_ones(panel):
-    sel = papi.select_panel(panel, [D5, D8], 2018, 2024)
+def test_real_gaps_2018_2024_are_the_documented_ones(province_year_panel):
+    sel = papi.select_panel(province_year_panel, [D5, D8], 2018, 2024)
     assert {(r.geo_code, r.year) for r in sel.dropped.itertuples()} == KNOWN_GAPS_D5_D8
     assert sel.n_used == 63 * 7 - len(KNOWN_GAPS_D5_D8)
 
 
-def test_real_twfe_equals_independent_within_ols(panel):
-    fits = papi.egovernance_models(panel, outcomes=[D5], bootstrap_reps=999, seed=1)
+def test_real_twfe_equals_independent_within_ols(province_year_panel):
+    fits = papi.egovernance_models(province_year_panel, outcomes=[D5], bootstrap_reps=999, seed=1)
     fit = fits[D5]
     dm = demean_frame(fit.selection.data, [D5, D8], ["geo_code", "year"])
     slope = float(np.dot(dm[D8], dm[D5]) / np.dot(dm[D8], dm[D8]))
@@ -139,8 +132,8 @@ def test_real_twfe_equals_independent_within_ols(panel):
     assert fit.row()["clusters"] == 63
 
 
-def test_real_leave_one_region_out(panel):
-    out = papi.leave_one_region_out(panel, bootstrap_reps=999, seed=1)
+def test_real_leave_one_region_out(province_year_panel):
+    out = papi.leave_one_region_out(province_year_panel, bootstrap_reps=999, seed=1)
     assert len(out) == 7 and out.loc[0, "excluded"] == "none"
     assert out["n_provinces_excluded"].iloc[1:].sum() == 63
     assert (out["clusters"].iloc[1:] == 63 - out["n_provinces_excluded"].iloc[1:]).all()
@@ -149,16 +142,16 @@ def test_real_leave_one_region_out(panel):
     assert (out.loc[0, "nobs"] - out["nobs"].iloc[1:]).sum() == out.loc[0, "nobs"]
 
 
-def test_real_subdimensions_2011_2016(panel):
-    fits = papi.subdimension_models(panel, bootstrap_reps=999, seed=1)
+def test_real_subdimensions_2011_2016(province_year_panel):
+    fits = papi.subdimension_models(province_year_panel, bootstrap_reps=999, seed=1)
     assert list(fits) == list(papi.D5_SUBDIMENSIONS)
     dropped = fits["papi_d5_certification"].selection.dropped
     assert {(r.geo_code, r.year) for r in dropped.itertuples()} == {("24", 2014), ("87", 2014)}
     assert all(f.row()["nobs"] == 376 for f in fits.values())
 
 
-def test_real_dimension_coverage_shows_2018_change(panel):
-    cov = papi.dimension_coverage(panel, 2011, 2024)
+def test_real_dimension_coverage_shows_2018_change(province_year_panel):
+    cov = papi.dimension_coverage(province_year_panel, 2011, 2024)
     for dim in ("papi_d7_environmental_governance", D8):
         assert (cov.loc[2011:2017, dim] == 0).all() and (cov.loc[2018:2024, dim] >= 60).all()
     assert (cov.loc[2011:2024, D5] >= 60).all()

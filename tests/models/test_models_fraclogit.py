@@ -13,11 +13,6 @@ from cchc_research.models import frac_logit
 
 
 @pytest.fixture(scope="module")
-def spector():
-    return sm.datasets.spector.load_pandas().data
-
-
-@pytest.fixture(scope="module")
 def rates():
     """Simulated fractional outcome: on-time share of 30 districts x 8 years."""
     rng = np.random.default_rng(3)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cchc_research.dossiers import aggregate, read_export
 from cchc_research.dossiers.cli import app
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dossiers"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 runner = CliRunner()
 
 

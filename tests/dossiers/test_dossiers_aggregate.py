@@ -1,6 +1,6 @@
 """aggregate(): official definitions on hand-made cases, engine equality, a literal oracle.
 
-``tests/fixtures/dossiers/definitions.csv`` (unit 760 unless stated; dates 2024):
+``tests/dossiers/fixtures/definitions.csv`` (unit 760 unless stated; dates 2024):
 
 ==== ======== ========= ============ ======== =========== ===============================
 id   received due       completed    status   channel     what it tests
@@ -36,7 +36,7 @@ from cchc_research.dossiers import COUNT_COLUMNS, aggregate, read_export
 from cchc_research.dossiers.workdays import working_days_between
 from cchc_research.errors import AggregationError, SchemaError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dossiers"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ENGINES = ["duckdb", "pandas"]
 
 

@@ -20,12 +20,6 @@ from cchc_research.errors import (
     TooFewClustersError,
 )
 from cchc_research.models import twfe
-from cchc_research.models._dgp import simulate_simple_panel
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return simulate_simple_panel(n_units=40, n_periods=6, effect=0.5, seed=11)
 
 
 def _quiet(*args, **kwargs):
@@ -34,124 +28,124 @@ def _quiet(*args, **kwargs):
         return twfe(*args, **kwargs)
 
 
-def test_pooled_ols_matches_statsmodels(panel):
-    X = sm.add_constant(panel[["d", "x"]])
-    ols = sm.OLS(panel["y"], X)
-    iid = twfe(panel, "y", ["d", "x"], vcov="iid")
-    het = twfe(panel, "y", ["d", "x"], vcov="hetero")
-    clu = twfe(panel, "y", ["d", "x"], cluster="unit")
+def test_pooled_ols_matches_statsmodels(simple_panel):
+    X = sm.add_constant(simple_panel[["d", "x"]])
+    ols = sm.OLS(simple_panel["y"], X)
+    iid = twfe(simple_panel, "y", ["d", "x"], vcov="iid")
+    het = twfe(simple_panel, "y", ["d", "x"], vcov="hetero")
+    clu = twfe(simple_panel, "y", ["d", "x"], cluster="unit")
     ref_iid, ref_het = ols.fit(), ols.fit(cov_type="HC1")
-    ref_clu = ols.fit(cov_type="cluster", cov_kwds={"groups": panel["unit"]})  # CR1, Stata
+    ref_clu = ols.fit(cov_type="cluster", cov_kwds={"groups": simple_panel["unit"]})  # CR1, Stata
     for res, ref in ((iid, ref_iid), (het, ref_het), (clu, ref_clu)):
         assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-10)
         assert_allclose(res.std_errors.to_numpy(), ref.bse.to_numpy(), rtol=1e-8)
     assert list(iid.params.index) == ["Intercept", "d", "x"]
-    assert clu.df_resid == 39 and het.df_resid == len(panel) - 3
+    assert clu.df_resid == 39 and het.df_resid == len(simple_panel) - 3
 
 
-def test_fe_matches_dummy_regression(panel):
+def test_fe_matches_dummy_regression(simple_panel):
     """Absorbed FEs equal explicit dummies; with vcov="hetero" K counts every FE level."""
-    dummies = pd.get_dummies(panel[["unit", "period"]].astype(str), drop_first=True, dtype=float)
-    X = sm.add_constant(pd.concat([panel[["d", "x"]], dummies], axis=1))
-    ref = sm.OLS(panel["y"], X).fit(cov_type="HC1")
-    res = twfe(panel, "y", ["d", "x"], fe=["unit", "period"], vcov="hetero")
+    dummies = pd.get_dummies(simple_panel[["unit", "period"]].astype(str), drop_first=True, dtype=float)
+    X = sm.add_constant(pd.concat([simple_panel[["d", "x"]], dummies], axis=1))
+    ref = sm.OLS(simple_panel["y"], X).fit(cov_type="HC1")
+    res = twfe(simple_panel, "y", ["d", "x"], fe=["unit", "period"], vcov="hetero")
     assert_allclose(res.params.to_numpy(), ref.params[["d", "x"]].to_numpy(), rtol=1e-8)
     assert_allclose(res.std_errors.to_numpy(), ref.bse[["d", "x"]].to_numpy(), rtol=1e-6)
 
 
-def test_cluster_k_excludes_nested_fe(panel):
+def test_cluster_k_excludes_nested_fe(simple_panel):
     """Stata/fixest: unit FE nested in unit clusters counts as 1 parameter, period FE fully."""
-    res = twfe(panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit")
-    raw = twfe(panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit", ssc="plm")
-    N, G, k_plm = len(panel), 40, 2
+    res = twfe(simple_panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit")
+    raw = twfe(simple_panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit", ssc="plm")
+    N, G, k_plm = len(simple_panel), 40, 2
     K = 2 + 6  # slopes + 6 period levels (unit FE nested: counts 1, minus one redundancy: 2+40+6-1-40+1)
     cr0 = raw.std_errors**2 * (N - k_plm) / N
     assert_allclose(res.std_errors**2, cr0 * G / (G - 1) * (N - 1) / (N - K), rtol=1e-10)
     assert "K=8" in res.cov_description and "t(39)" in res.cov_description
 
 
-def test_two_way_clustering_plm_and_stata(panel):
-    stata = _quiet(panel, "y", ["d"], fe=["unit"], cluster=["unit", "period"])
-    plm = _quiet(panel, "y", ["d"], fe=["unit"], cluster=["unit", "period"], ssc="plm")
+def test_two_way_clustering_plm_and_stata(simple_panel):
+    stata = _quiet(simple_panel, "y", ["d"], fe=["unit"], cluster=["unit", "period"])
+    plm = _quiet(simple_panel, "y", ["d"], fe=["unit"], cluster=["unit", "period"], ssc="plm")
     assert stata.df_resid == 5  # min(G) - 1 with 6 periods
     assert "two-way" in stata.cov_description and "two-way" in plm.cov_description
     assert stata.std_errors["d"] > 0 and plm.std_errors["d"] > 0
 
 
-def test_collinear_regressors_named(panel):
-    df = panel.assign(d2=2 * panel["d"])
+def test_collinear_regressors_named(simple_panel):
+    df = simple_panel.assign(d2=2 * simple_panel["d"])
     with pytest.raises(CollinearityError, match="d2"):
         twfe(df, "y", ["d", "d2"], fe=["unit"], cluster="unit")
     with pytest.raises(CollinearityError, match="d2"):
         twfe(df, "y", ["d", "d2"], cluster="unit")
 
 
-def test_regressor_collinear_with_fe(panel):
-    df = panel.assign(unit_level=panel["unit"] % 5)
+def test_regressor_collinear_with_fe(simple_panel):
+    df = simple_panel.assign(unit_level=simple_panel["unit"] % 5)
     with pytest.raises(CollinearityError, match="unit_level"):
         twfe(df, "y", ["d", "unit_level"], fe=["unit"], cluster="unit")
 
 
-def test_singletons_dropped_with_count(panel):
+def test_singletons_dropped_with_count(simple_panel):
     extra = pd.DataFrame({"unit": [900, 901], "period": [1, 2], "cohort": 0, "d": 0.0, "x": [0.1, 0.2],
                           "y": [5.0, -5.0], "source": "simulated"})
-    df = pd.concat([panel, extra], ignore_index=True)
+    df = pd.concat([simple_panel, extra], ignore_index=True)
     with pytest.warns(SingletonWarning, match="dropped 2 observation"):
         res = twfe(df, "y", ["d", "x"], fe=["unit", "period"], cluster="unit")
-    base = twfe(panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit")
-    assert res.n_singletons == 2 and res.nobs == len(panel)
+    base = twfe(simple_panel, "y", ["d", "x"], fe=["unit", "period"], cluster="unit")
+    assert res.n_singletons == 2 and res.nobs == len(simple_panel)
     assert res.extra["Singletons dropped"] == 2
     assert_allclose(res.params, base.params, rtol=1e-10)
     assert_allclose(res.std_errors, base.std_errors, rtol=1e-10)
 
 
-def test_missing_values(panel):
-    df = panel.copy()
+def test_missing_values(simple_panel):
+    df = simple_panel.copy()
     df.loc[[3, 7], "x"] = np.nan
     with pytest.raises(MissingValuesError, match="2 row"):
         twfe(df, "y", ["d", "x"], fe=["unit"], cluster="unit")
     with pytest.warns(MissingValuesWarning, match="dropped 2 row"):
         res = twfe(df, "y", ["d", "x"], fe=["unit"], cluster="unit", dropna=True)
-    assert res.nobs == len(panel) - 2
+    assert res.nobs == len(simple_panel) - 2
 
 
-def test_too_few_and_few_clusters(panel):
+def test_too_few_and_few_clusters(simple_panel):
     with pytest.raises(TooFewClustersError):
-        twfe(panel.assign(one=1), "y", ["d"], fe=["unit"], cluster="one")
+        twfe(simple_panel.assign(one=1), "y", ["d"], fe=["unit"], cluster="one")
     with pytest.warns(FewClustersWarning, match="wild_bootstrap"):
-        twfe(panel, "y", ["d"], fe=["unit"], cluster="period")
+        twfe(simple_panel, "y", ["d"], fe=["unit"], cluster="period")
 
 
-def test_bad_arguments(panel):
+def test_bad_arguments(simple_panel):
     with pytest.raises(ModelError, match="vcov"):
-        twfe(panel, "y", ["d"], vcov="HC3")
+        twfe(simple_panel, "y", ["d"], vcov="HC3")
     with pytest.raises(ModelError, match="ssc"):
-        twfe(panel, "y", ["d"], ssc="sas")
+        twfe(simple_panel, "y", ["d"], ssc="sas")
     with pytest.raises(ModelError, match="not in the data"):
-        twfe(panel, "y", ["nope"], vcov="iid")
+        twfe(simple_panel, "y", ["nope"], vcov="iid")
     with pytest.raises(ModelError, match="cluster"):
-        twfe(panel, "y", ["d"])  # pooled, no cluster given
+        twfe(simple_panel, "y", ["d"])  # pooled, no cluster given
     with pytest.raises(ModelError, match="regressor"):
-        twfe(panel, "y", [])
+        twfe(simple_panel, "y", [])
 
 
-def test_default_cluster_is_first_fe(panel):
-    res = twfe(panel, "y", ["d"], fe=["unit", "period"])
+def test_default_cluster_is_first_fe(simple_panel):
+    res = twfe(simple_panel, "y", ["d"], fe=["unit", "period"])
     assert res.cluster == ("unit",)
 
 
-def test_unusual_column_names_and_no_mutation(panel):
-    df = panel.rename(columns={"y": "tỷ lệ đúng hạn (%)", "d": "cải cách", "unit": "tỉnh"})
+def test_unusual_column_names_and_no_mutation(simple_panel):
+    df = simple_panel.rename(columns={"y": "tỷ lệ đúng hạn (%)", "d": "cải cách", "unit": "tỉnh"})
     before = df.copy()
     res = twfe(df, "tỷ lệ đúng hạn (%)", ["cải cách"], fe=["tỉnh"], cluster="tỉnh")
-    base = twfe(panel, "y", ["d"], fe=["unit"], cluster="unit")
+    base = twfe(simple_panel, "y", ["d"], fe=["unit"], cluster="unit")
     assert list(res.params.index) == ["cải cách"]
     assert_allclose(res.params.to_numpy(), base.params.to_numpy())
     pd.testing.assert_frame_equal(df, before)
 
 
-def test_weights_and_determinism(panel):
-    df = panel.assign(w=1.0 + (panel["unit"] % 3))
+def test_weights_and_determinism(simple_panel):
+    df = simple_panel.assign(w=1.0 + (simple_panel["unit"] % 3))
     a = twfe(df, "y", ["d", "x"], fe=["unit", "period"], cluster="unit", weights="w")
     b = twfe(df, "y", ["d", "x"], fe=["unit", "period"], cluster="unit", weights="w")
     assert a.summary == b.summary

@@ -1,4 +1,4 @@
-"""Unit tests for staggered_did and event_study_twfe (fast; references in tests/reference)."""
+"""Unit tests for staggered_did and event_study_twfe (fast; references in tests/models/reference)."""
 
 from __future__ import annotations
 

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.reference
 REF = yaml.safe_load((Path(__file__).parent / "its_newey.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def macro():
-    d = sm.datasets.macrodata.load_pandas().data
-    d["g_realinv"] = 400 * np.log(d["realinv"]).diff()
-    d["g_realgdp"] = 400 * np.log(d["realgdp"]).diff()
-    d["L_realint"] = d["realint"].shift(1)
-    d["quarter"] = np.arange(len(d))
-    return d.iloc[1:]
-
-
 @pytest.mark.parametrize("case", REF["cases"], ids=lambda c: c["id"])
 def test_newey(macro, case):
     res = its(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import statsmodels.api as sm
 import yaml
 from numpy.testing import assert_allclose
 
@@ -14,11 +13,6 @@ from cchc_research.models import frac_logit
 pytestmark = pytest.mark.reference
 
 REF = yaml.safe_load((Path(__file__).parent / "fraclogit_spector.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def spector():
-    return sm.datasets.spector.load_pandas().data
 
 
 @pytest.mark.parametrize("case", REF["cases"], ids=lambda c: c["id"])

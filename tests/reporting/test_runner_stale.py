@@ -10,7 +10,7 @@ import pytest
 from cchc_research.reporting.config import RunSpec
 from cchc_research.reporting.runner import index_data, run_reports
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "fixture_report.ipynb"
+FIXTURE = Path(__file__).parent / "fixtures" / "fixture_report.ipynb"
 
 
 def _spec(**params) -> RunSpec:

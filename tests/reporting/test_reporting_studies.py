@@ -19,7 +19,6 @@ import pytest  # noqa: E402
 from cchc_research.analysis.papi import egovernance_study  # noqa: E402
 from cchc_research.analysis.pci import timecost_study  # noqa: E402
 from cchc_research.analysis.synth_hcmc import decentralization_study  # noqa: E402
-from cchc_research.data import load_panel  # noqa: E402
 from cchc_research.reporting import fmt  # noqa: E402
 from cchc_research.reporting import papi as papi_view  # noqa: E402
 from cchc_research.reporting import pci as pci_view  # noqa: E402
@@ -30,11 +29,6 @@ from cchc_research.reporting.tables import localize_frame  # noqa: E402
 
 LANGS = ("vi", "en")
 REPS = 199  # bootstrap draws: enough to exercise the code; the numbers are compared with themselves
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return load_panel("province_year")
 
 
 def _cells(frames: dict[str, pd.DataFrame], tables: dict, study: str, lang: str) -> set[str]:
@@ -58,8 +52,8 @@ def _check_numbers(view, res, params: list, lang: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
-def test_papi_findings_numbers_are_table_cells(panel, lang):
-    res = egovernance_study(panel, bootstrap_reps=REPS, seed=1)
+def test_papi_findings_numbers_are_table_cells(province_year_panel, lang):
+    res = egovernance_study(province_year_panel, bootstrap_reps=REPS, seed=1)
     p = res["params"]
     assert _check_numbers(papi_view, res, [REPS, p["start_year"], p["end_year"]], lang) == []
     main = res["table"].loc[p["outcome"]]
@@ -71,8 +65,8 @@ def test_papi_findings_numbers_are_table_cells(panel, lang):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
-def test_pci_findings_numbers_are_table_cells(panel, lang):
-    res = timecost_study(panel, bootstrap_reps=REPS, seed=1)
+def test_pci_findings_numbers_are_table_cells(province_year_panel, lang):
+    res = timecost_study(province_year_panel, bootstrap_reps=REPS, seed=1)
     p = res["params"]
     assert _check_numbers(pci_view, res, [REPS, p["start_year"], p["end_year"]], lang) == []
     assert "ame" in pci_view.display_frames(res, lang)  # the g1 outcome is a share
@@ -81,8 +75,8 @@ def test_pci_findings_numbers_are_table_cells(panel, lang):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
-def test_synth_findings_numbers_are_table_cells(panel, lang):
-    res = decentralization_study(panel)
+def test_synth_findings_numbers_are_table_cells(province_year_panel, lang):
+    res = decentralization_study(province_year_panel)
     p = res["params"]
     assert _check_numbers(synth_view, res, [p["treatment_year"], p["end_year"]], lang) == []
     assert not synth_view.display_frames(res, lang)["placebo"]["geo_code"].eq(p["treated"]).any()

@@ -15,7 +15,7 @@ from cchc_research.reporting.cli import app as reports_app
 from cchc_research.reporting.cli import parse_overrides
 from cchc_research.reporting.config import RunSpec, check_parameters, load_config, parse_cli_value, parse_config
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "fixture_report.ipynb"
+FIXTURE = Path(__file__).parent / "fixtures" / "fixture_report.ipynb"
 SCORECARD = "02_targets_scorecard.ipynb"
 
 

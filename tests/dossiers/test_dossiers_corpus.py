@@ -1,6 +1,6 @@
 """Both readers on the corpus of messy exports: identical counts, clean rows and rejects.
 
-``tests/fixtures/dossiers/corpus/`` is written by ``tools/make_export_corpus.py`` (seeded);
+``tests/dossiers/fixtures/corpus/`` is written by ``tools/make_export_corpus.py`` (seeded);
 ``MANIFEST.csv`` gives the number of data records in each file. For every file,
 :func:`read_export` (in memory) and :func:`validate_to_parquet` (out of core) must report
 the same counts, the same clean rows (canonical and extra columns) and the same rejects
@@ -19,10 +19,10 @@ import pytest
 
 from cchc_research.dossiers import DOSSIER_COLUMNS, read_export, validate_to_parquet
 
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "dossiers" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 MANIFEST = pd.read_csv(CORPUS / "MANIFEST.csv", dtype={"file": str, "records": int, "note": str})
 UNITS = {"760", "761", "769"}
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "make_export_corpus.py"
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "make_export_corpus.py"
 
 
 def test_corpus_has_at_least_40_files():

@@ -15,15 +15,8 @@ KNOWN_EXCLUDED_D5 = {"22", "24", "26", "27", "74", "82", "87"}
 
 
 @pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    from cchc_research.data import load_panel
-
-    return load_panel("province_year")
-
-
-@pytest.fixture(scope="module")
-def real(panel):
-    return sh.run_synth(panel)
+def real(province_year_panel):
+    return sh.run_synth(province_year_panel)
 
 
 def _toy(effect=1.0, n_donors=10, seed=0, years=range(2011, 2021), treat=2018) -> tuple[pd.DataFrame, list[str]]:

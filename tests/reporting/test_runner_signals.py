@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-SLEEPY = Path(__file__).parent / "fixtures" / "notebooks" / "sleepy_report.ipynb"
+SLEEPY = Path(__file__).parent / "fixtures" / "sleepy_report.ipynb"
 
 
 def _kernels(proc: psutil.Process) -> list[psutil.Process]:

@@ -1,6 +1,6 @@
 """Readers: Vietnamese headers/values/dates, every reject kind, schema errors, formats.
 
-``tests/fixtures/dossiers/export_vi.csv`` is a hand-made export with Vietnamese headers:
+``tests/dossiers/fixtures/export_vi.csv`` is a hand-made export with Vietnamese headers:
 rows 1-4 and 17 are valid, each other row carries exactly one defect (its "Ghi chú" column
 says which). ``export_vi.xlsx`` / ``export_vi.parquet`` hold the same records
 (``make_fixtures.py``; the Excel copy stores dates as date cells).
@@ -18,7 +18,7 @@ from cchc_research.dossiers.io import parse_dates
 from cchc_research.dossiers.validate_sql import validate_to_parquet
 from cchc_research.errors import SchemaError, SourceError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dossiers"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 UNITS = {"760", "761", "769"}
 
 #: data row -> (column, reason) expected in the rejects table of export_vi.*

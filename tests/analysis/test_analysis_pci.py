@@ -14,13 +14,6 @@ from cchc_research.models.demean import demean_frame
 G1 = "pci_g1_time_on_regulations"
 
 
-@pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    from cchc_research.data import load_panel
-
-    return load_panel("province_year")
-
-
 def _toy(n_units=30, years=range(2012, 2017), seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     codes = [f"{i:02d}" for i in range(1, n_units + 1)]
@@ -46,8 +39,8 @@ def test_web_score_z_standardises_within_year_and_uses_2012_scale():
         pci.add_web_score_z(pd.DataFrame({"year": [2012]}))
 
 
-def test_web_score_z_on_real_data(panel):
-    z = pci.add_web_score_z(panel)
+def test_web_score_z_on_real_data(province_year_panel):
+    z = pci.add_web_score_z(province_year_panel)
     sub = z[z["year"].between(2012, 2016)]
     stats = sub.groupby("year")[pci.WEB_SCORE_Z].agg(["mean", "std", "count"])
     np.testing.assert_allclose(stats["mean"], 0, atol=1e-12)
@@ -108,14 +101,14 @@ def test_frac_logit_cre_recovers_logit_slope_and_reports_ame_of_regressors_only(
     assert "cluster" in fit.cov_description
 
 
-def test_frac_logit_rejects_non_share_outcome(panel):
+def test_frac_logit_rejects_non_share_outcome(province_year_panel):
     with pytest.raises(OutcomeRangeError):
-        pci.frac_logit_models(panel, outcome="pci_time_costs", regressors=["pci_transparency"])
+        pci.frac_logit_models(province_year_panel, outcome="pci_time_costs", regressors=["pci_transparency"])
 
 
 # ---------------------------------------------------------------- real processed data
-def test_real_timecost_models(panel):
-    fits = pci.timecost_models(panel, bootstrap_reps=999, seed=1)
+def test_real_timecost_models(province_year_panel):
+    fits = pci.timecost_models(province_year_panel, bootstrap_reps=999, seed=1)
     assert list(fits) == ["pci_transparency", pci.WEB_SCORE_Z, "joint"]
     sel = fits["joint"].selection
     assert sel.n_used == 315 and sel.n_dropped == 0  # 63 provinces × 2012–2016, complete
@@ -124,9 +117,9 @@ def test_real_timecost_models(panel):
         assert f.row()["boot_ci_low"] <= f.row()["estimate"] <= f.row()["boot_ci_high"]
 
 
-def test_real_frac_logit_ame_close_to_twfe(panel):
-    fl = pci.frac_logit_models(panel, regressors=["pci_transparency"])
-    tw = pci.timecost_models(panel, regressors=["pci_transparency"], bootstrap_reps=999)
+def test_real_frac_logit_ame_close_to_twfe(province_year_panel):
+    fl = pci.frac_logit_models(province_year_panel, regressors=["pci_transparency"])
+    tw = pci.timecost_models(province_year_panel, regressors=["pci_transparency"], bootstrap_reps=999)
     ame = float(fl["pci_transparency"]["ame"].params["pci_transparency"])
     lin = tw["pci_transparency"].row()
     # same sample and within-province variation: the AME lies inside the TWFE 95% interval

@@ -159,7 +159,7 @@ def test_cli_build_exits_non_zero_on_schema_violation(monkeypatch, tmp_path):
         rows = pd.DataFrame([_good_row(value=-3.0)])
         return SourceResult("bad", rows, empty_rejects(), rows_read=1)
 
-    monkeypatch.setattr(build_mod, "READERS", (Reader("bad", "tests.test_build:_unused"),))
+    monkeypatch.setattr(build_mod, "READERS", (Reader("bad", "tests.sources.test_build:_unused"),))
     monkeypatch.setattr(Reader, "load", lambda self: bad_reader)
     monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path)
     result = CliRunner().invoke(cli.app, ["build"])

@@ -13,7 +13,7 @@ from cchc_research.errors import ReportError
 from cchc_research.reporting.config import RunSpec, load_config, parse_config
 from cchc_research.reporting.runner import run_reports
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "fixture_report.ipynb"
+FIXTURE = Path(__file__).parent / "fixtures" / "fixture_report.ipynb"
 
 
 def _spec(name: str, **params) -> RunSpec:
