@@ -108,7 +108,10 @@ def ensure_data(rows: int, seed: int, data_dir: Path, chunk_rows: int, workers: 
              "rows_per_second": round(rows / seconds), "workers": workers,
              "chunk_rows": chunk_rows,
              "peak_rss_mb_main": round(r1.ru_maxrss / 1024.0, 1),
-             "peak_rss_mb_largest_worker": round(c1.ru_maxrss / 1024.0, 1),
+             # RUSAGE_CHILDREN keeps the maximum over every child ever waited for: only a
+             # new maximum is the workers' own
+             "peak_rss_mb_largest_worker": (round(c1.ru_maxrss / 1024.0, 1)
+                                            if c1.ru_maxrss > c0.ru_maxrss else None),
              "load_average_1min_before": load0, "load_average_1min_after": _load()}
     stats_path.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     return stats
@@ -161,6 +164,63 @@ def _plot(frame: pd.DataFrame, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
+
+
+def write_results(per_size: list[dict], args: argparse.Namespace, out_dir: Path,
+                  load_start: tuple[float, float, float], final: bool) -> dict:
+    """Write scale.json, scale.csv and scale.png for the sizes measured so far."""
+    def var(e: dict, v: str, key: str) -> float | None:
+        run = e["variants"].get(v, {})
+        return None if run.get("failed") else run.get(key)
+
+    table = pd.DataFrame([{
+        "rows": e["rows"],
+        "aggregate_seconds": var(e, "aggregate_duckdb", "seconds"),
+        "sql_seconds": var(e, "handwritten_sql", "seconds"),
+        "ratio_aggregate_over_sql": e.get("ratio_aggregate_over_sql"),
+        "aggregate_peak_rss_mb": var(e, "aggregate_duckdb", "peak_rss_mb"),
+        "sql_peak_rss_mb": var(e, "handwritten_sql", "peak_rss_mb"),
+        "aggregate_cpu_seconds": var(e, "aggregate_duckdb", "cpu_seconds"),
+        "sql_cpu_seconds": var(e, "handwritten_sql", "cpu_seconds"),
+        "generation_seconds": e["generation"].get("seconds"),
+        "generation_workers": e["generation"].get("workers"),
+        "tables_equal": e.get("equal"),
+    } for e in per_size])
+    checks: dict[str, bool] = {}
+    big = [e for e in per_size if e["rows"] == 100_000_000]
+    if big:
+        agg = big[0]["variants"].get("aggregate_duckdb", {})
+        if not agg.get("failed") and agg:
+            checks["aggregate_100M_le_15s"] = agg["seconds"] <= GOAL_SECONDS
+            checks["aggregate_100M_peak_rss_le_1.5GB"] = agg["peak_rss_mb"] <= GOAL_RSS_MB
+        gen = big[0]["generation"]
+        if gen.get("seconds") is not None:
+            checks["generation_100M_le_300s"] = gen["seconds"] <= GOAL_GENERATION_SECONDS
+    compared = [e["equal"] for e in per_size if "equal" in e]
+    if compared:
+        checks["all_tables_equal"] = all(compared)
+    import duckdb
+
+    report = {
+        "simulated": True, "complete": final, "seed": args.seed, "chunk_rows": args.chunk_rows,
+        "generation_workers": args.workers, "sizes": per_size, "checks": checks,
+        "load_average_at_start": [round(x, 2) for x in load_start],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "measured_at_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "duckdb": duckdb.__version__, "pandas": pd.__version__,
+                    "platform": platform.platform(),
+                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
+                                       * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+    }
+    (out_dir / "scale.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    table.to_csv(out_dir / "scale.csv", index=False, lineterminator="\n")
+    _plot(table, out_dir / "scale.png")
+    if final:
+        print(table.to_string(index=False))
+        print(json.dumps(checks, indent=2))
+        print(f"written {out_dir / 'scale.json'}, scale.csv, scale.png")
+    return report
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -234,59 +294,13 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"    ratio aggregate/SQL {entry['ratio_aggregate_over_sql']:.2f}, "
                       f"tables equal: {entry['equal']}", flush=True)
             per_size.append(entry)
+            write_results(per_size, args, out_dir, load_start, final=False)
             if args.delete_from is not None and rows >= args.delete_from:
                 shutil.rmtree(data_dir)
                 entry["data_deleted_after_measuring"] = True
 
-    def var(e: dict, v: str, key: str) -> float | None:
-        run = e["variants"].get(v, {})
-        return None if run.get("failed") else run.get(key)
+    return write_results(per_size, args, out_dir, load_start, final=True)
 
-    table = pd.DataFrame([{
-        "rows": e["rows"],
-        "aggregate_seconds": var(e, "aggregate_duckdb", "seconds"),
-        "sql_seconds": var(e, "handwritten_sql", "seconds"),
-        "ratio_aggregate_over_sql": e.get("ratio_aggregate_over_sql"),
-        "aggregate_peak_rss_mb": var(e, "aggregate_duckdb", "peak_rss_mb"),
-        "sql_peak_rss_mb": var(e, "handwritten_sql", "peak_rss_mb"),
-        "aggregate_cpu_seconds": var(e, "aggregate_duckdb", "cpu_seconds"),
-        "sql_cpu_seconds": var(e, "handwritten_sql", "cpu_seconds"),
-        "generation_seconds": e["generation"].get("seconds"),
-        "generation_workers": e["generation"].get("workers"),
-        "tables_equal": e.get("equal"),
-    } for e in per_size])
-    checks: dict[str, bool] = {}
-    big = [e for e in per_size if e["rows"] == 100_000_000]
-    if big:
-        agg = big[0]["variants"].get("aggregate_duckdb", {})
-        if not agg.get("failed") and agg:
-            checks["aggregate_100M_le_15s"] = agg["seconds"] <= GOAL_SECONDS
-            checks["aggregate_100M_peak_rss_le_1.5GB"] = agg["peak_rss_mb"] <= GOAL_RSS_MB
-        gen = big[0]["generation"]
-        if gen.get("seconds") is not None:
-            checks["generation_100M_le_300s"] = gen["seconds"] <= GOAL_GENERATION_SECONDS
-    checks["all_tables_equal"] = all(e.get("equal", False) for e in per_size)
-    import duckdb
-
-    report = {
-        "simulated": True, "seed": args.seed, "chunk_rows": args.chunk_rows,
-        "generation_workers": args.workers, "sizes": per_size, "checks": checks,
-        "load_average_at_start": [round(x, 2) for x in load_start],
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
-        "measured_at_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "duckdb": duckdb.__version__, "pandas": pd.__version__,
-                    "platform": platform.platform(),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
-                                       * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
-    }
-    (out_dir / "scale.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table.to_csv(out_dir / "scale.csv", index=False, lineterminator="\n")
-    _plot(table, out_dir / "scale.png")
-    print(table.to_string(index=False))
-    print(json.dumps(checks, indent=2))
-    print(f"written {out_dir / 'scale.json'}, scale.csv, scale.png")
-    return report
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from cchc_research.models import (
 from cchc_research.geo import harmonize, resolve_province
 from cchc_research.parsing import parse_figure, parse_number, parse_percent, parse_ratio, parse_series
 from cchc_research.text import normalize_text, text_key
+from model_panels import cohort_panel
 
 
 # --------------------------------------------------------------------------- figures
@@ -233,14 +234,8 @@ def test_an_empty_home_is_named_as_such(monkeypatch, tmp_path, loader):
 
 # --------------------------------------------------------------------------- models
 def _panel() -> pd.DataFrame:
-    rng = np.random.default_rng(7)
-    df = pd.DataFrame([(u, t) for u in range(12) for t in range(2010, 2018)], columns=["unit", "year"])
-    df["cohort"] = np.where(df["unit"] < 4, 2013, np.where(df["unit"] < 8, 2015, 0))
-    df["treat"] = ((df["cohort"] > 0) & (df["year"] >= df["cohort"])).astype(float)
-    df["x"] = rng.normal(size=len(df))
-    df["y"] = 1 + 0.5 * df["x"] + 2 * df["treat"] + rng.normal(size=len(df))
-    df["share"] = 1 / (1 + np.exp(-(0.3 * df["x"] + rng.normal(scale=0.3, size=len(df)))))
-    return df
+    """The sweep's panel: :func:`model_panels.cohort_panel` with the ``share`` outcome of frac_logit."""
+    return cohort_panel(share=True)
 
 
 _ESTIMATORS = {

@@ -29,17 +29,7 @@ from cchc_research.models import compare, etable, event_study_twfe, staggered_di
 from cchc_research.periods import as_date, reporting_window, ytd_to_flows
 from cchc_research.simulate.cli import app as simulate_app
 from cchc_research.simulate.structure import WorldStructure, check_seed, simulated_day
-
-
-def _panel() -> pd.DataFrame:
-    """12 units × 8 years, cohorts 2013 and 2015 and never treated (0); y = 1 + 0.5x + 2·treat + e."""
-    rng = np.random.default_rng(7)
-    df = pd.DataFrame([(u, t) for u in range(12) for t in range(2010, 2018)], columns=["unit", "year"])
-    df["cohort"] = np.where(df["unit"] < 4, 2013, np.where(df["unit"] < 8, 2015, 0))
-    df["treat"] = ((df["cohort"] > 0) & (df["year"] >= df["cohort"])).astype(float)
-    df["x"] = rng.normal(size=len(df))
-    df["y"] = 1 + 0.5 * df["x"] + 2 * df["treat"] + rng.normal(size=len(df))
-    return df
+from model_panels import cohort_panel
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +47,7 @@ def _fit(d: pd.DataFrame, **kw):
 
 def test_twfe_refuses_a_constant_or_absorbed_outcome():
     """#1–#3: fixest also refuses ("The dependent variable is a constant")."""
-    d = _panel()
+    d = cohort_panel()
     with pytest.raises(ModelError, match=r"outcome 'y' is constant \(every value is 0.5"):
         _fit(d.assign(y=0.5))
     with pytest.raises(ModelError, match="fully explained by the fixed effects"):
@@ -69,7 +59,7 @@ def test_twfe_refuses_a_constant_or_absorbed_outcome():
 @pytest.mark.parametrize("scale", [1e12, 1e15, 1e-9])
 def test_twfe_outcome_in_large_or_small_units_scales_exactly(scale):
     """#4: VND amounts of 1e12+ work; estimates scale with the outcome (OLS equivariance)."""
-    d = _panel()
+    d = cohort_panel()
     base = _fit(d)
     big = _fit(d.assign(y=d["y"] * scale))
     np.testing.assert_allclose(big.params.to_numpy(), base.params.to_numpy() * scale, rtol=1e-8)
@@ -81,7 +71,7 @@ def test_twfe_outcome_in_large_or_small_units_scales_exactly(scale):
 
 
 def test_twfe_regressor_in_large_units_scales_its_coefficient_back():
-    d = _panel()
+    d = cohort_panel()
     base = _fit(d)
     big = _fit(d.assign(x=d["x"] * 1e12))
     np.testing.assert_allclose(big.params["x"], base.params["x"] / 1e12, rtol=1e-8)
@@ -97,7 +87,7 @@ def test_twfe_regressor_in_large_units_scales_its_coefficient_back():
 ])
 def test_twfe_weights_must_be_positive_numbers(w, match):
     """#5–#6: the message names our column (not pyfixest's internal 'v5') and the real reason."""
-    d = _panel()
+    d = cohort_panel()
     with pytest.raises(ModelError, match=match):
         twfe(d.assign(w=w(d)), "y", ["treat", "x"], fe=["unit", "year"], weights="w")
 
@@ -106,14 +96,14 @@ def test_twfe_weights_must_be_positive_numbers(w, match):
 
 @pytest.mark.parametrize("estimator", [staggered_did, event_study_twfe])
 def test_a_cohort_that_is_not_a_period_is_refused(estimator):
-    d = _panel().assign(cohort=lambda f: f["cohort"].replace(2015, 2015.5))
+    d = cohort_panel().assign(cohort=lambda f: f["cohort"].replace(2015, 2015.5))
     with pytest.raises(ModelError, match=r"cohort column 'cohort' has value\(s\) \[2015.5\] .* periods of 'year'"):
         estimator(d, "y", "unit", "year", "cohort")
 
 
 def test_cohorts_outside_the_span_are_still_accepted():
     """A cohort after the last period is 'treated after the sample' (R did): not refused."""
-    d = _panel().assign(cohort=lambda f: f["cohort"].replace(2015, 2030.5))
+    d = cohort_panel().assign(cohort=lambda f: f["cohort"].replace(2015, 2030.5))
     res = staggered_did(d, "y", "unit", "year", "cohort")
     assert set(res.att_gt["group"]) == {2013.0}
 
@@ -121,7 +111,7 @@ def test_cohorts_outside_the_span_are_still_accepted():
 # ----------------------------------------------------------------------------- compare / etable (#9–#10)
 
 def test_compare_takes_one_result_and_etable_refuses_unknown_terms():
-    d = _panel()
+    d = cohort_panel()
     r = twfe(d, "y", ["x"], fe="unit")
     one = compare(r)
     assert one.frame.columns.tolist() == ["(1)"]

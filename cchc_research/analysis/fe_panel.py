@@ -35,7 +35,11 @@ from cchc_research.geo import provinces
 from cchc_research.models.bootstrap import wild_bootstrap
 from cchc_research.models.twfe import twfe
 
-__all__ = ["PanelSelection", "FitWithBootstrap", "select_panel", "fit_twfe_bootstrap", "coefficient_table", "check_years"]
+__all__ = ["CI_LEVEL", "PanelSelection", "FitWithBootstrap", "select_panel", "fit_twfe_bootstrap",
+           "coefficient_table", "check_years"]
+
+#: Confidence level of every interval the province-panel studies report (CR1 and wild bootstrap).
+CI_LEVEL = 0.95
 
 _KEYS = ("geo_code", "geo_name", "year")
 
@@ -195,8 +199,8 @@ class FitWithBootstrap:
     def row(self) -> dict:
         """Estimate, CR1 SE/p-value/95% CI and bootstrap p-value/95% CI as plain floats."""
         t = self.twfe
-        ci = t.conf_int().loc[self.regressor]
-        bci = self.bootstrap.conf_int().loc[self.regressor]
+        ci = t.conf_int(CI_LEVEL).loc[self.regressor]
+        bci = self.bootstrap.conf_int(CI_LEVEL).loc[self.regressor]
         return {
             "outcome": self.outcome,
             "regressor": self.regressor,

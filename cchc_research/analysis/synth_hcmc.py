@@ -42,6 +42,7 @@ from cchc_research.geo import provinces
 from cchc_research.models.synth import synthetic_control
 
 __all__ = [
+    "PLACEBO_QUANTILE",
     "NEAR_PERFECT_FIT",
     "SynthPanel",
     "SynthAnalysis",
@@ -57,6 +58,9 @@ __all__ = [
 
 #: Pre-period RMSPE below which a fit counts as exact (outcome units; PAPI scores are 1–10).
 NEAR_PERFECT_FIT = 1e-6
+
+#: Quantile of the placebos' absolute mean post-gap reported as ``placebo_abs_gap_q90``.
+PLACEBO_QUANTILE = 0.9
 
 
 @dataclass(frozen=True)
@@ -400,7 +404,8 @@ def power_facts(analysis: SynthAnalysis) -> dict:
         "post_rmspe": float(res.post_rmspe),
         "mean_post_gap": float(res.params.iloc[0]),
         "outcome_sd_pre": sd_pre,
-        "placebo_abs_gap_q90": float(placebo_gaps.quantile(0.9)) if len(placebo_gaps) else float("nan"),
+        "placebo_abs_gap_q90": (float(placebo_gaps.quantile(PLACEBO_QUANTILE)) if len(placebo_gaps)
+                                else float("nan")),
         "near_perfect_pre_fits": int(tab["near_perfect_pre_fit"].sum()),
         "p_value_post_rmspe": p_post,
         "p_value_abs_mean_gap": p_gap,

@@ -88,43 +88,25 @@ def district_vintage(year: object) -> int:
     return 2020 if y <= 2020 else 2021
 
 
+@lru_cache(maxsize=None)
 def _read(name: str) -> pd.DataFrame:
+    """A table of ``resources/geo`` as strings, read once (cached: callers copy before changing it)."""
     return pd.read_csv(GEO_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-@lru_cache(maxsize=None)
-def _provinces_all() -> pd.DataFrame:
-    return _read("provinces.csv")
-
-
-@lru_cache(maxsize=None)
-def _provinces_2025() -> pd.DataFrame:
-    return _read("provinces_2025.csv")
 
 
 def province_table(vintage: int) -> pd.DataFrame:
     """The province table of a (normalised) vintage, as strings, one row per unit (a copy)."""
     if vintage == 2025:
-        return _provinces_2025().copy()
-    table = _provinces_all()
+        return _read("provinces_2025.csv").copy()
+    table = _read("provinces.csv")
     if vintage == 2008:
         table = table[table["valid_to"] != "2008-07-31"]
     return table.reset_index(drop=True).copy()
 
 
-@lru_cache(maxsize=None)
-def _changes() -> pd.DataFrame:
-    return _read("province_changes.csv")
-
-
-@lru_cache(maxsize=None)
-def _district_changes() -> pd.DataFrame:
-    return _read("district_changes.csv")
-
-
 def change_table(from_vintage: int, to_vintage: int, level: str = "province") -> pd.DataFrame:
     """Mapping ``old_geo_code`` → ``new_geo_code`` between two adjacent vintages (a copy)."""
-    table = _changes() if level == "province" else _district_changes()
+    table = _read("province_changes.csv" if level == "province" else "district_changes.csv")
     mask = (table["from_vintage"] == str(from_vintage)) & (table["to_vintage"] == str(to_vintage))
     return table[mask].reset_index(drop=True).copy()
 
@@ -136,14 +118,9 @@ def step_mapping(from_vintage: int, to_vintage: int, level: str = "province") ->
     return dict(zip(table["old_geo_code"], table["new_geo_code"]))
 
 
-@lru_cache(maxsize=None)
-def _districts() -> pd.DataFrame:
-    return _read("hcmc_districts.csv")
-
-
 def district_table(vintage: int) -> pd.DataFrame:
     """HCMC districts of vintage 2020 (24 units) or 2021 (22 units) (a copy)."""
-    table = _districts()
+    table = _read("hcmc_districts.csv")
     if vintage == 2020:
         table = table[table["valid_from"] < "2021-01-01"]
     else:

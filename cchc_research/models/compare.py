@@ -69,12 +69,7 @@ def compare(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cchc_research.models import compare
-    >>> from cchc_research.models.results import EstimationResults
-    >>> r = EstimationResults(params=pd.Series({"x": 1.0}), std_errors=pd.Series({"x": 0.5}),
-    ...     nobs=10, cov_type="iid", cov_description="classical", df_resid=8)
-    >>> compare([r, r], stars=False).frame.loc[("x", "std_error")].tolist()
-    ['(0.500)', '(0.500)']
+    The module example above, and the one of
+    :meth:`~cchc_research.models.etable.ComparisonTable.to_text` (which also shows ``stars=False``).
     """
     return build_table(results, names, stars, digits=digits, terms=terms, stats=COMPARE_STATS)

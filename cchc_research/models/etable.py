@@ -113,6 +113,8 @@ class ComparisonTable:
         Covariance        classical
         Outcome
         * p<0.1, ** p<0.05, *** p<0.01; standard errors in parentheses.
+        >>> compare([r, r], stars=False).frame.loc[("x", "std_error")].tolist()
+        ['(0.500)', '(0.500)']
         """
         body = self._flat()
         labels = list(body.index)

@@ -63,6 +63,30 @@ class Predictions:
     predict: Callable[[pd.DataFrame], pd.Series]
 
 
+def _prediction_property(column: str, summary: str) -> property:
+    """Read-only property returning ``column`` of :meth:`EstimationResults._predictions`.
+
+    Parameters
+    ----------
+    column : {"fitted", "resid"}
+        Attribute of :class:`Predictions`.
+    summary : str
+        First docstring line; the shared Raises section is appended.
+
+    Returns
+    -------
+    property
+        Raises :class:`~cchc_research.errors.ModelError` for an estimator without predictions.
+    """
+    def get(self: EstimationResults) -> pd.Series:
+        return getattr(self._predictions(), column)
+
+    get.__name__ = column
+    get.__doc__ = (f"{summary}\n\n        Raises\n        ------\n        ModelError\n"
+                   "            Not defined for this estimator (the message says why).\n        ")
+    return property(get)
+
+
 @dataclass(frozen=True)
 class WaldTest:
     """Wald test of the linear hypothesis ``R β = q``.
@@ -299,27 +323,9 @@ class EstimationResults:
             )
         return self.predictions
 
-    @property
-    def fitted(self) -> pd.Series:
-        """Fitted values of the estimation sample (indexed like the input rows used).
-
-        Raises
-        ------
-        ModelError
-            Not defined for this estimator (the message says why).
-        """
-        return self._predictions().fitted
-
-    @property
-    def resid(self) -> pd.Series:
-        """Residuals ``outcome − fitted`` of the estimation sample.
-
-        Raises
-        ------
-        ModelError
-            Not defined for this estimator (the message says why).
-        """
-        return self._predictions().resid
+    fitted = _prediction_property(
+        "fitted", "Fitted values of the estimation sample (indexed like the input rows used).")
+    resid = _prediction_property("resid", "Residuals ``outcome − fitted`` of the estimation sample.")
 
     def predict(self, newdata: pd.DataFrame | None = None) -> pd.Series:
         """Predictions for ``newdata`` (default: the fitted values of the estimation sample).

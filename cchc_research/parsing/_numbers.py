@@ -451,11 +451,12 @@ def format_percent(x: Any, locale: Locale = "vi", decimals: int | None = None) -
     Returns
     -------
     str
+        :func:`format_number` of ``100 * x`` (exact, in decimal arithmetic) followed by ``%``.
 
     Raises
     ------
     DataError
-        NaN, infinity, or a non-number.
+        As :func:`format_number` (NaN, infinity, a non-number, bad ``decimals``).
 
     Examples
     --------

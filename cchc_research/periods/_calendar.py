@@ -1,26 +1,13 @@
 """Calendar periods (private module of :mod:`cchc_research.periods`, which re-exports its public API).
 
-Reporting periods: months, quarters, half-years, years and date ranges, with Vietnamese labels.
-
-A :class:`Period` is a closed date interval (``start`` and ``end`` inclusive) with a
-frequency and a canonical label (``"2024"``, ``"2024-Q1"``, ``"2024-H1"``, ``"2024-03"``,
-``"2023-12-15..2024-03-14"``). :func:`parse_period` reads canonical, Vietnamese
-(``"quý I/2024"``, ``"6 tháng đầu năm 2019"``, ``"tháng 03 năm 2024"``,
-``"từ 15/12/2023 đến 14/3/2024"``) and English labels. Vietnamese administrative reports
-often close on the 14th: :func:`reporting_window` builds such windows (Q1 2024 =
-15/12/2023-14/3/2024) and marks them with ``reporting_cutoff_day``. Year-to-date series
-are turned into flows by :func:`ytd_to_flows`.
+Holds :class:`Period` (closed date intervals with a frequency and canonical, Vietnamese and
+English labels), :func:`parse_period`, :func:`reporting_window` and :func:`ytd_to_flows`; the
+package docstring describes them and their conventions once.
 
 Examples
 --------
->>> p = parse_period("quý I/2024")
->>> p.label, p.start.isoformat(), p.end.isoformat(), p.label_vi
-('2024-Q1', '2024-01-01', '2024-03-31', 'quý I/2024')
->>> parse_period("9 tháng đầu năm 2023").label
-'2023-01-01..2023-09-30'
->>> w = reporting_window(2024, "quarter", 1)
->>> w.label_vi, w.reporting_cutoff_day, w.nominal
-('từ 15/12/2023 đến 14/3/2024', 14, '2024-Q1')
+See :mod:`cchc_research.periods` (the package re-exports this module's API and runs the
+examples of :func:`parse_period` and :func:`reporting_window` there).
 """
 
 from __future__ import annotations
@@ -54,6 +41,15 @@ MONTHS_PER_PERIOD: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year"
 def last_day(year: int, month: int) -> date:
     """The last day of ``month`` (1-12) in ``year``, e.g. ``last_day(2024, 2)`` is 29 February."""
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+#: Sub-year frequencies of :class:`Period`: months per period, the name of the number in a type
+#: error, the prefix of the raw value in a range error (``Q1/2024``), the name in its message.
+_SUB_YEAR = {
+    "month": (1, "month number", "", "month"),
+    "quarter": (3, "quarter number", "Q", "quarter"),
+    "half": (6, "half-year number", "H", "half-year"),
+}
 
 
 def _check_int(value: Any, what: str, raw: Any) -> None:
@@ -169,31 +165,30 @@ class Period:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
+    def _numbered(cls, freq: str, year: int, number: int) -> Period:
+        """Period ``number`` (1-based) of the sub-year ``freq`` in ``year``, from :data:`_SUB_YEAR`."""
+        months, what, prefix, name = _SUB_YEAR[freq]
+        _check_int(number, what, number)
+        count = 12 // months
+        if not 1 <= number <= count:
+            raise PeriodError(f"{prefix}{number}/{year}", f"{name} {number} does not exist (1-{count})")
+        _check_year(year, year)
+        return cls(freq, date(year, months * (number - 1) + 1, 1), last_day(year, months * number))
+
+    @classmethod
     def month(cls, year: int, month: int) -> Period:
         """The calendar month ``month`` (1-12) of ``year``."""
-        _check_int(month, "month number", month)
-        if not 1 <= month <= 12:
-            raise PeriodError(f"{month}/{year}", f"month {month} does not exist (1-12)")
-        _check_year(year, year)
-        return cls("month", date(year, month, 1), last_day(year, month))
+        return cls._numbered("month", year, month)
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         """Quarter ``quarter`` (1-4) of ``year``."""
-        _check_int(quarter, "quarter number", quarter)
-        if not 1 <= quarter <= 4:
-            raise PeriodError(f"Q{quarter}/{year}", f"quarter {quarter} does not exist (1-4)")
-        _check_year(year, year)
-        return cls("quarter", date(year, 3 * quarter - 2, 1), last_day(year, 3 * quarter))
+        return cls._numbered("quarter", year, quarter)
 
     @classmethod
     def half(cls, year: int, half: int) -> Period:
         """Half-year ``half`` (1 = January-June, 2 = July-December) of ``year``."""
-        _check_int(half, "half-year number", half)
-        if half not in (1, 2):
-            raise PeriodError(f"H{half}/{year}", f"half-year {half} does not exist (1-2)")
-        _check_year(year, year)
-        return cls("half", date(year, 6 * half - 5, 1), last_day(year, 6 * half))
+        return cls._numbered("half", year, half)
 
     @classmethod
     def year(cls, year: int) -> Period:

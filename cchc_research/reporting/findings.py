@@ -30,7 +30,8 @@ from typing import Any
 from cchc_research.errors import ReportError
 from cchc_research.reporting.i18n import LocaleFormatter, Messages, check_lang
 
-__all__ = ["Finding", "FindingsBox", "key_findings", "FINDINGS_FILE", "update_run_notes", "read_run_notes"]
+__all__ = ["Finding", "FindingsBox", "key_findings", "FINDINGS_FILE", "update_run_notes", "read_run_notes",
+           "study_findings_doc"]
 
 #: File written next to ``figures/`` and ``tables/`` in a run folder.
 FINDINGS_FILE = "findings.json"
@@ -104,6 +105,56 @@ def update_run_notes(output_dir: str | Path, **fields: Any) -> Path | None:
     notes.update(fields)
     path.write_text(json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+_STUDY_FINDINGS_DOC = """{summary}
+
+    Parameters
+    ----------
+    res : dict
+        Output of :func:`{source}`.
+    lang : {{"vi", "en"}}
+
+    Returns
+    -------
+    list of Finding
+        {returns}
+    """
+
+
+def study_findings_doc(summary: str, source: str, returns: str):
+    """Decorator writing the numpydoc docstring every study's ``findings(res, lang)`` shares.
+
+    A study report module's ``findings`` takes the result dict of its analysis pipeline and the
+    report language, and returns the :class:`Finding` list; only the summary, the pipeline and the
+    sentences differ, so the Parameters/Returns sections are written here once.
+
+    Parameters
+    ----------
+    summary : str
+        First docstring line.
+    source : str
+        Dotted name of the analysis function whose output ``res`` is.
+    returns : str
+        What the sentences say (one line; the decorator indents it).
+
+    Returns
+    -------
+    callable
+        Decorator setting ``__doc__`` and returning the function unchanged.
+
+    Examples
+    --------
+    >>> @study_findings_doc("Two sentences.", "pkg.study", "The estimate and the caveat.")
+    ... def findings(res, lang):
+    ...     return []
+    >>> "Output of :func:`pkg.study`." in findings.__doc__
+    True
+    """
+    def decorate(func):
+        func.__doc__ = _STUDY_FINDINGS_DOC.format(summary=summary, source=source, returns=returns)
+        return func
+    return decorate
 
 
 def key_findings(findings: list[Finding], lang: str, *, study: str = "common",

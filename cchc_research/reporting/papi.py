@@ -22,8 +22,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from cchc_research.analysis.fe_panel import CI_LEVEL
 from cchc_research.reporting.figures import add_caption, coef_plot, label_axes, localize_axis
-from cchc_research.reporting.findings import Finding
+from cchc_research.reporting.findings import Finding, study_findings_doc
 from cchc_research.reporting.i18n import Messages
 from cchc_research.reporting.page import Report
 
@@ -105,20 +106,12 @@ def display_frames(res: dict, lang: str) -> dict[str, pd.DataFrame]:
     }
 
 
+@study_findings_doc(
+    'Five key-findings sentences from the coefficient table of ``res`` (main and alternative'
+    ' outcome).',
+    'cchc_research.analysis.papi.egovernance_study',
+    'Estimate with its bootstrap interval, p-values, the alternative outcome, the sample, the caveat.')
 def findings(res: dict, lang: str) -> list[Finding]:
-    """Five key-findings sentences from the coefficient table of ``res`` (main and alternative outcome).
-
-    Parameters
-    ----------
-    res : dict
-        Output of :func:`cchc_research.analysis.papi.egovernance_study`.
-    lang : {"vi", "en"}
-
-    Returns
-    -------
-    list of Finding
-        Estimate with its bootstrap interval, p-values, the alternative outcome, the sample, the caveat.
-    """
     msg = Messages(STUDY, lang)
     p = res["params"]
     table = res["table"]
@@ -126,11 +119,11 @@ def findings(res: dict, lang: str) -> list[Finding]:
     dropped = res["main"].selection.n_dropped
     return [
         Finding("findings_estimate", x=msg(p["regressor"]), y=msg(p["outcome"]), b=float(main["estimate"]),
-                low=float(main["boot_ci_low"]), high=float(main["boot_ci_high"])),
+                low=float(main["boot_ci_low"]), high=float(main["boot_ci_high"]), level=CI_LEVEL),
         Finding("findings_pvalue", p=float(main["boot_p_value"]), B=p["bootstrap_reps"],
                 p_cr1=float(main["p_value"])),
         Finding("findings_alt", y=msg(p["alt_outcome"]), b=float(alt["estimate"]),
-                low=float(alt["boot_ci_low"]), high=float(alt["boot_ci_high"])),
+                low=float(alt["boot_ci_low"]), high=float(alt["boot_ci_high"]), level=CI_LEVEL),
         Finding("findings_sample", n=int(main["nobs"]), g=int(main["clusters"]), a=p["start_year"],
                 b=p["end_year"], d=int(dropped)),
         Finding("findings_caveat"),

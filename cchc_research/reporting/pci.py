@@ -21,8 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from cchc_research.analysis.fe_panel import CI_LEVEL
 from cchc_research.reporting.figures import add_caption, localize_axis
-from cchc_research.reporting.findings import Finding
+from cchc_research.reporting.findings import Finding, study_findings_doc
 from cchc_research.reporting.i18n import Messages
 from cchc_research.reporting.page import Report
 from cchc_research.reporting.papi import COEFFICIENT_COLUMNS, dropped_frame
@@ -77,28 +78,20 @@ def display_frames(res: dict, lang: str) -> dict[str, pd.DataFrame]:
     return frames
 
 
+@study_findings_doc(
+    'Key-findings sentences from the TWFE, AME and alternative-outcome tables of ``res``.',
+    'cchc_research.analysis.pci.timecost_study',
+    'Estimate with its bootstrap interval, its bootstrap p-value, the fractional-logit AME (when'
+    ' the outcome is a share), the alternative outcome with the sample, and the caveat.')
 def findings(res: dict, lang: str) -> list[Finding]:
-    """Key-findings sentences from the TWFE, AME and alternative-outcome tables of ``res``.
-
-    Parameters
-    ----------
-    res : dict
-        Output of :func:`cchc_research.analysis.pci.timecost_study`.
-    lang : {"vi", "en"}
-
-    Returns
-    -------
-    list of Finding
-        Estimate with its bootstrap interval, its bootstrap p-value, the fractional-logit AME (when
-        the outcome is a share), the alternative outcome with the sample, and the caveat.
-    """
     msg = Messages(STUDY, lang)
     p = res["params"]
     x = p["regressors"][0]
     row, alt = res["table"].loc[x], res["alt_table"].loc[x]
     out = [
         Finding("findings_estimate", x=msg(x), y=msg(p["outcome"]),
-                b=float(row["estimate"]), low=float(row["boot_ci_low"]), high=float(row["boot_ci_high"])),
+                b=float(row["estimate"]), low=float(row["boot_ci_low"]), high=float(row["boot_ci_high"]),
+                level=CI_LEVEL),
         Finding("findings_pvalue", p=float(row["boot_p_value"]), B=p["bootstrap_reps"]),
     ]
     ame = res["ame"]

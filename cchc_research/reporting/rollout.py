@@ -74,10 +74,15 @@ def show(rep, frame: pd.DataFrame, key: str, **fields: Any) -> None:
               headers={c: h for c, h in HEADERS.items() if c in frame.columns}, fields=fields)
 
 
-def calibration_frame(calibration: pd.DataFrame) -> pd.DataFrame:
-    """Columns of :func:`~cchc_research.analysis.rollout.calibration_table` as shown."""
-    return calibration[["target", "period", "reported", "simulated", "difference", "z", "denominator",
-                        "source"]]
+def calibration_frame(calibration: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Columns of :func:`~cchc_research.analysis.rollout.calibration_table` as shown.
+
+    The source of each published figure is worded in ``lang`` (message ``source_<target>``).
+    """
+    msg = Messages(STUDY, lang)
+    out = calibration[["target", "period", "reported", "simulated", "difference", "z", "denominator"]].copy()
+    out["source"] = [msg(f"source_{t}") for t in calibration["target"]]
+    return out
 
 
 def cohorts_frame(cohorts: pd.DataFrame) -> pd.DataFrame:

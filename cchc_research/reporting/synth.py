@@ -17,10 +17,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from cchc_research.analysis.synth_hcmc import PLACEBO_QUANTILE
 from cchc_research.geo import resolve_province
 from cchc_research.reporting import fmt
 from cchc_research.reporting.figures import add_caption, label_axes, line_plot, localize_axis
-from cchc_research.reporting.findings import Finding
+from cchc_research.reporting.findings import Finding, study_findings_doc
 from cchc_research.reporting.i18n import Messages
 from cchc_research.reporting.page import Report
 
@@ -77,21 +78,12 @@ def display_frames(res: dict, lang: str) -> dict[str, pd.DataFrame]:
     }
 
 
+@study_findings_doc(
+    'Five key-findings sentences from the power facts of ``res`` (the ``facts`` table).',
+    'cchc_research.analysis.synth_hcmc.decentralization_study',
+    'Mean post-reform gap, rank and permutation p-value, the two robust p-values, the placebo gap'
+    ' scale and near-perfect fits, and the caveat.')
 def findings(res: dict, lang: str) -> list[Finding]:
-    """Five key-findings sentences from the power facts of ``res`` (the ``facts`` table).
-
-    Parameters
-    ----------
-    res : dict
-        Output of :func:`cchc_research.analysis.synth_hcmc.decentralization_study`.
-    lang : {"vi", "en"}
-
-    Returns
-    -------
-    list of Finding
-        Mean post-reform gap, rank and permutation p-value, the two robust p-values, the
-        placebo gap scale and near-perfect fits, and the caveat.
-    """
     msg = Messages(STUDY, lang)
     p, f = res["params"], res["facts"]
     return [
@@ -99,7 +91,8 @@ def findings(res: dict, lang: str) -> list[Finding]:
                 gap=f["mean_post_gap"], a=p["treatment_year"], b=p["end_year"], pre=f["pre_rmspe"]),
         Finding("findings_rank", rank=f["rank"], units=f["units"], p=f["p_value"], pmin=f["smallest_p_value"]),
         Finding("findings_robust_p", p_post=f["p_value_post_rmspe"], p_gap=f["p_value_abs_mean_gap"]),
-        Finding("findings_placebo", q90=f["placebo_abs_gap_q90"], k=f["near_perfect_pre_fits"]),
+        Finding("findings_placebo", q=PLACEBO_QUANTILE, q90=f["placebo_abs_gap_q90"],
+                k=f["near_perfect_pre_fits"]),
         Finding("findings_caveat"),
     ]
 

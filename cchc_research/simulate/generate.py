@@ -27,6 +27,7 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
+from cchc_research.dossiers.schema import CHANNELS, DOSSIER_COLUMNS, ONLINE_LEVELS, STATUSES
 from cchc_research.dossiers.workdays import CALENDAR_START, DEFAULT_CALENDAR
 from cchc_research.simulate.structure import N_PROCEDURES, WorldStructure
 from cchc_research.simulate.world import (
@@ -40,22 +41,12 @@ from cchc_research.simulate.world import (
 
 __all__ = ["ARROW_SCHEMA", "TruthAccumulator", "iter_months", "RESOLVED_STATUSES"]
 
+#: Arrow type of each pandas dtype of :data:`~cchc_research.dossiers.schema.DOSSIER_COLUMNS`.
+_ARROW_TYPES = {"string": pa.string(), "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64(),
+                "Int64": pa.int64(), "boolean": pa.bool_()}
 #: Arrow schema of the simulated dossier files (canonical columns + ``simulated``).
 ARROW_SCHEMA = pa.schema([
-    ("dossier_id", pa.string()),
-    ("procedure_code", pa.string()),
-    ("field", pa.string()),
-    ("unit", pa.string()),
-    ("channel", pa.string()),
-    ("online_level", pa.string()),
-    ("received_at", pa.timestamp("ns")),
-    ("due_at", pa.timestamp("ns")),
-    ("completed_at", pa.timestamp("ns")),
-    ("status", pa.string()),
-    ("supplement_requests", pa.int64()),
-    ("satisfaction_rating", pa.int64()),
-    ("delegated", pa.bool_()),
-    ("statutory_days", pa.int64()),
+    *((name, _ARROW_TYPES[dtype]) for name, dtype in DOSSIER_COLUMNS.items()),
     ("simulated", pa.bool_()),
 ], metadata={
     "simulated": "true",
@@ -67,9 +58,9 @@ RESOLVED_STATUSES = ("completed",)
 
 _DAY = np.int64(86_400_000_000_000)
 _MIN = np.int64(60_000_000_000)
-_CHANNELS = np.array(["direct", "online", "postal"], dtype=object)
-_LEVELS = np.array(["full", "partial", "none"], dtype=object)
-_STATUS = np.array(["completed", "pending", "returned", "withdrawn"], dtype=object)
+_CHANNELS = np.array(CHANNELS, dtype=object)
+_LEVELS = np.array(ONLINE_LEVELS, dtype=object)
+_STATUS = np.array(STATUSES, dtype=object)
 
 
 @lru_cache(maxsize=1)
@@ -106,38 +97,36 @@ class TruthAccumulator:
                        month_pos: np.ndarray, effect_on: np.ndarray, prob_on: np.ndarray,
                        rated: np.ndarray, effect_sat: np.ndarray, prob_sat: np.ndarray) -> None:
         """Add resolved dossiers' delegation effects by unit × field × group × month."""
-        shape = self.delegation["n_resolved"].shape
-        flat = np.ravel_multi_index((unit22, field_idx, group, month_pos), shape)
-        size = int(np.prod(shape))
-
-        def put(name: str, values: np.ndarray, idx: np.ndarray = flat) -> None:
-            self.delegation[name] += np.bincount(idx, weights=values,
-                                                 minlength=size).reshape(shape)
-
-        put("n_resolved", np.ones(len(flat)))
-        put("sum_effect_on_time", effect_on)
-        put("sum_on_time_prob", prob_on)
-        put("n_rated", np.ones(int(rated.sum())), flat[rated])
-        put("sum_effect_satisfaction", effect_sat[rated], flat[rated])
-        put("sum_satisfaction_prob", prob_sat[rated], flat[rated])
+        _add_sums(self.delegation, (unit22, field_idx, group, month_pos), effect_on, prob_on, rated,
+                  effect_sat, prob_sat)
 
     def add(self, unit22: np.ndarray, month_pos: np.ndarray, effect_on: np.ndarray,
             prob_on: np.ndarray, rated: np.ndarray, effect_sat: np.ndarray,
             prob_sat: np.ndarray) -> None:
         """Add resolved dossiers (already filtered) to the sums."""
-        shape = self.sums["n_resolved"].shape
-        flat = np.ravel_multi_index((unit22, month_pos), shape)
-        size = shape[0] * shape[1]
+        _add_sums(self.sums, (unit22, month_pos), effect_on, prob_on, rated, effect_sat, prob_sat)
 
-        def put(name: str, values: np.ndarray, idx: np.ndarray = flat) -> None:
-            self.sums[name] += np.bincount(idx, weights=values, minlength=size).reshape(shape)
 
-        put("n_resolved", np.ones(len(flat)))
-        put("sum_effect_on_time", effect_on)
-        put("sum_on_time_prob", prob_on)
-        put("n_rated", np.ones(int(rated.sum())), flat[rated])
-        put("sum_effect_satisfaction", effect_sat[rated], flat[rated])
-        put("sum_satisfaction_prob", prob_sat[rated], flat[rated])
+def _add_sums(sums: dict[str, np.ndarray], cell: tuple[np.ndarray, ...], effect_on: np.ndarray,
+              prob_on: np.ndarray, rated: np.ndarray, effect_sat: np.ndarray,
+              prob_sat: np.ndarray) -> None:
+    """Add resolved dossiers to the arrays of ``sums``, each dossier at its ``cell`` (one index array per axis).
+
+    Counts and on-time sums take every dossier; the satisfaction sums only the ``rated`` ones.
+    """
+    shape = sums["n_resolved"].shape
+    flat = np.ravel_multi_index(cell, shape)
+    size = int(np.prod(shape))
+
+    def put(name: str, values: np.ndarray, idx: np.ndarray = flat) -> None:
+        sums[name] += np.bincount(idx, weights=values, minlength=size).reshape(shape)
+
+    put("n_resolved", np.ones(len(flat)))
+    put("sum_effect_on_time", effect_on)
+    put("sum_on_time_prob", prob_on)
+    put("n_rated", np.ones(int(rated.sum())), flat[rated])
+    put("sum_effect_satisfaction", effect_sat[rated], flat[rated])
+    put("sum_satisfaction_prob", prob_sat[rated], flat[rated])
 
 
 def _pick(rng: np.random.Generator, cum: np.ndarray) -> np.ndarray:

@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from cchc_research.simulate.structure import WorldStructure
 
 __all__ = ["TRUTH_METHOD", "TRUTH_COLUMNS", "truth_from_sums", "truth_table",
-           "truth_by_event_time", "overall_att", "month_idx_period", "cell_ratio", "att_summary"]
+           "truth_by_event_time", "overall_att", "month_idx_period", "cell_ratio", "reweight_cells",
+           "att_summary"]
 
 TRUTH_METHOD = (
     "analytic: per resolved dossier, effect on P(on time) = q0 - q1 and on P(satisfied) = "
@@ -88,6 +89,33 @@ def cell_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """``num / den`` element-wise, NaN where ``den`` is not positive (a cell with no dossier)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def reweight_cells(cells: pd.DataFrame, keys: list[str], weights: dict[str, str]) -> pd.DataFrame:
+    """Dossier-weighted means of rate columns over the rows sharing ``keys`` (a coarser cell).
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Finer cells with ``n_resolved``, ``n_rated`` and the rate columns (changed in place:
+        the rates become sums).
+    keys : list of str
+        Columns of the coarser cell.
+    weights : dict
+        Rate column → its weight column (``n_resolved`` or ``n_rated``).
+
+    Returns
+    -------
+    DataFrame
+        ``keys``, ``n_resolved``, ``n_rated`` and each rate column (NaN where its weight sums to
+        zero), one row per coarser cell, sorted by ``keys``.
+    """
+    for col, weight in weights.items():
+        cells[col] = cells[col].fillna(0.0) * cells[weight]
+    g = cells.groupby(keys, sort=True)[["n_resolved", "n_rated", *weights]].sum().reset_index()
+    for col, weight in weights.items():
+        g[col] = cell_ratio(g[col].to_numpy(), g[weight].to_numpy())
+    return g
 
 
 def att_summary(cells: pd.DataFrame) -> dict[str, float | int]:
@@ -187,12 +215,7 @@ def truth_table(truth: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
     t["pidx"] = month_idx_period(month_idx, freq)
     cohort_idx = month_idx_period(t["cohort"].map(month_index).to_numpy(), freq)
     t["cidx"] = cohort_idx
-    for col, weight in _SUMS.items():
-        t[col] = t[col].fillna(0.0) * t[weight]
-    g = t.groupby(["unit", "pidx", "cidx"], sort=True)[["n_resolved", "n_rated", *_SUMS]].sum()
-    g = g.reset_index()
-    for col, weight in _SUMS.items():
-        g[col] = cell_ratio(g[col].to_numpy(), g[weight].to_numpy())
+    g = reweight_cells(t, ["unit", "pidx", "cidx"], _SUMS)
     g["period"] = period_frame(g["pidx"], freq)["period"].to_numpy()
     g["cohort"] = period_frame(g["cidx"], freq)["period"].to_numpy()
     g["event_time"] = g["pidx"] - g["cidx"]

@@ -40,7 +40,7 @@ import pandas as pd
 from cchc_research.periods import months_per_period, period_frame
 from cchc_research.simulate.generate import TruthAccumulator
 from cchc_research.simulate.structure import WorldStructure
-from cchc_research.simulate.truth import att_summary, cell_ratio, month_idx_period
+from cchc_research.simulate.truth import att_summary, cell_ratio, month_idx_period, reweight_cells
 from cchc_research.simulate.world import FIELDS, delegation_months, month_label
 
 __all__ = ["TRUTH_METHOD", "GROUPS", "delegation_truth_from_sums", "delegation_truth_table",
@@ -117,9 +117,9 @@ def delegation_truth_table(truth: pd.DataFrame, freq: str = "month") -> pd.DataF
 
     Parameters
     ----------
-    truth : DataFrame
-        Monthly truth (:func:`delegation_truth_from_sums`).
-    freq : {"month", "quarter", "half", "year"}
+    truth, freq
+        As in :func:`~cchc_research.simulate.truth.truth_table`, with the monthly truth of
+        :func:`delegation_truth_from_sums`.
 
     Returns
     -------
@@ -140,12 +140,8 @@ def delegation_truth_table(truth: pd.DataFrame, freq: str = "month") -> pd.DataF
                                    na_action="ignore")
     t["cidx"] = np.where(cohort_month.notna(),
                          month_idx_period(cohort_month.fillna(0).to_numpy(dtype=np.int64), freq), -1)
-    for col, (_, den) in _SUMS.items():
-        t[col] = t[col].fillna(0.0) * t[den]
-    keys = ["unit", "field", "group", "cidx", "pidx"]
-    g = t.groupby(keys, sort=True)[["n_resolved", "n_rated", *_SUMS]].sum().reset_index()
-    for col, (_, den) in _SUMS.items():
-        g[col] = cell_ratio(g[col].to_numpy(), g[den].to_numpy())
+    g = reweight_cells(t, ["unit", "field", "group", "cidx", "pidx"],
+                       {col: den for col, (_, den) in _SUMS.items()})
     g["period"] = pd.array(period_frame(g["pidx"], freq)["period"].to_numpy(), dtype="string")
     has_cohort = g["cidx"].to_numpy() >= 0
     labels = period_frame(np.where(has_cohort, g["cidx"], g["pidx"]), freq)["period"].to_numpy()

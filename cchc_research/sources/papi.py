@@ -56,7 +56,7 @@ from cchc_research.sources._papi_pci_common import (
 )
 from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects, province_year_panel
 
-__all__ = ["read_papi", "papi_wide", "wide_frame", "WORKBOOK_HEADERS", "CSV_COLUMNS", "DIMENSIONS", "TOTAL_TOLERANCE"]
+__all__ = ["read_papi", "papi_wide", "wide_frame", "reader_result", "WORKBOOK_HEADERS", "CSV_COLUMNS", "DIMENSIONS", "TOTAL_TOLERANCE"]
 
 WORKBOOK = "papi_pci_vietnamdata/PAPI_2011-2016.xlsx"
 DIMENSIONS_CSV = "papi_2017_2024/papi_province_dimensions_2017_2024.csv"
@@ -368,12 +368,42 @@ def read_papi(raw_dir: Path | None = None) -> SourceResult:
     col = _Collector()
     _read_workbook(col, raw_dir)
     _read_csv(col, raw_dir)
-    indicators = pd.DataFrame(col.rows) if col.rows else empty_indicators()
-    rejects = pd.DataFrame(col.rejects) if col.rejects else empty_rejects()
-    missing = pd.DataFrame(col.missing, columns=["source_file", "row", "column", "year", "geo_code",
-                                                 "indicator", "note"])
-    result = SourceResult("papi", indicators, rejects, rows_read=col.rows_read,
-                          extra_tables={"papi_missing_cells": missing})
+    return reader_result("papi", col.rows, col.rejects, col.rows_read, col.missing,
+                         ["source_file", "row", "column", "year", "geo_code", "indicator", "note"])
+
+
+def reader_result(source: str, rows: list[dict], rejects: list[dict], rows_read: int,
+                  missing: list, missing_columns: list[str]) -> SourceResult:
+    """The :class:`~cchc_research.sources.base.SourceResult` of a workbook reader, its accounting checked.
+
+    Parameters
+    ----------
+    source : str
+        Source id (``"papi"``, ``"pci"``); the missing cells go to the extra table
+        ``<source>_missing_cells``.
+    rows, rejects : list of dict
+        Indicator rows and reject records collected by the reader (empty lists give the
+        empty tables of :mod:`cchc_research.sources.base`).
+    rows_read : int
+        Raw rows read.
+    missing : list of tuple
+        Cells left blank in the source, one tuple per cell in the order of ``missing_columns``.
+    missing_columns : list of str
+
+    Returns
+    -------
+    SourceResult
+
+    Raises
+    ------
+    SchemaError
+        The accounting does not balance (:meth:`SourceResult.check_accounting`).
+    """
+    indicators = pd.DataFrame(rows) if rows else empty_indicators()
+    rejected = pd.DataFrame(rejects) if rejects else empty_rejects()
+    result = SourceResult(source, indicators, rejected, rows_read=rows_read,
+                          extra_tables={f"{source}_missing_cells":
+                                        pd.DataFrame(missing, columns=missing_columns)})
     result.check_accounting()
     return result
 
@@ -397,22 +427,18 @@ def papi_wide(result: SourceResult | pd.DataFrame | None = None) -> pd.DataFrame
     >>> "papi_d8_e_governance" in wide.columns
     True
     """
-    frame = _long(result if result is not None else read_papi())
-    return wide_frame(frame)
+    return wide_frame(result if result is not None else read_papi())
 
 
-def _long(result: SourceResult | pd.DataFrame) -> pd.DataFrame:
-    return result.indicators if isinstance(result, SourceResult) else result
-
-
-def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def wide_frame(frame: SourceResult | pd.DataFrame) -> pd.DataFrame:
     """Pivot a long province-year indicator frame to one row per (geo_code, year).
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or SourceResult
         Long indicator rows (:data:`~cchc_research.sources.base.INDICATOR_COLUMNS`) with
-        calendar-year periods; non-province rows are ignored.
+        calendar-year periods, or a reader's result (its ``indicators``); non-province rows
+        are ignored.
 
     Returns
     -------
@@ -431,6 +457,8 @@ def wide_frame(frame: pd.DataFrame) -> pd.DataFrame:
     >>> list(wide_frame(empty_indicators()).columns)
     ['geo_code', 'geo_name', 'year', 'source_ids']
     """
+    if isinstance(frame, SourceResult):
+        frame = frame.indicators
     data = frame.loc[frame["geo_level"] == "province",
                      ["geo_code", "geo_name", "period", "indicator", "value"]].copy()
     data["year"] = data["period"].astype(str).str[:4].astype("int64")

@@ -50,8 +50,8 @@ from cchc_research.sources._papi_pci_common import (
     sheet_rows,
     to_number,
 )
-from cchc_research.sources.base import SourceResult, empty_indicators, empty_rejects
-from cchc_research.sources.papi import wide_frame
+from cchc_research.sources.base import SourceResult
+from cchc_research.sources.papi import reader_result, wide_frame
 from cchc_research.sources.pci_layouts import (
     HEADER_LABELS,
     INDICATOR_LAYOUTS,
@@ -294,27 +294,23 @@ def read_pci(raw_dir: Path | None = None, *, years: Iterable[int] | None = None,
         _read_summary(raw_dir, year, summaries[year], out, same_file)
         for layout in indicator_sheets.get(year, []):
             _read_indicators(raw_dir, year, layout, out)
-    indicators = pd.DataFrame(out["rows"]) if out["rows"] else empty_indicators()
-    rejects = pd.DataFrame(out["rejects"]) if out["rejects"] else empty_rejects()
-    missing = pd.DataFrame(out["missing"], columns=["source_file", "row", "column", "year", "geo_code", "indicator"])
-    result = SourceResult("pci", indicators, rejects, rows_read=out["rows_read"],
-                          extra_tables={"pci_missing_cells": missing})
-    result.check_accounting()
-    return result
+    return reader_result("pci", out["rows"], out["rejects"], out["rows_read"], out["missing"],
+                         ["source_file", "row", "column", "year", "geo_code", "indicator"])
 
 
 def pci_wide(result: SourceResult | pd.DataFrame | None = None) -> pd.DataFrame:
-    """Province × year wide frame (``geo_code``, ``geo_name``, ``year``, one column per code).
+    """The PCI indicators as :func:`~cchc_research.sources.papi.papi_wide` gives the PAPI ones.
 
     Parameters
     ----------
     result : SourceResult or DataFrame, optional
-        Output of :func:`read_pci` (or its ``indicators``); read afresh when omitted.
+        As in :func:`~cchc_research.sources.papi.papi_wide`, for :func:`read_pci`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per province-year (Hà Tây appears for 2006–2008 under its own code).
+        One row per province-year (Hà Tây appears for 2006–2008 under its own code); the
+        columns of :func:`~cchc_research.sources.papi.wide_frame`.
 
     Examples
     --------
@@ -322,6 +318,4 @@ def pci_wide(result: SourceResult | pd.DataFrame | None = None) -> pd.DataFrame:
     >>> wide.shape[0], "pci_weighted" in wide.columns
     (63, True)
     """
-    res = result if result is not None else read_pci()
-    frame = res.indicators if isinstance(res, SourceResult) else res
-    return wide_frame(frame)
+    return wide_frame(result if result is not None else read_pci())

@@ -50,39 +50,45 @@ def _check_numbers(view, res, params: list, lang: str) -> list[str]:
     return [n for n in box.numbers if n not in allowed]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", LANGS)
-def test_papi_findings_numbers_are_table_cells(province_year_panel, lang):
-    res = egovernance_study(province_year_panel, bootstrap_reps=REPS, seed=1)
-    p = res["params"]
-    assert _check_numbers(papi_view, res, [REPS, p["start_year"], p["end_year"]], lang) == []
-    main = res["table"].loc[p["outcome"]]
+def _papi_extras(res: dict, lang: str) -> None:
+    main = res["table"].loc[res["params"]["outcome"]]
     est = papi_view.findings(res, lang)[0].values
     assert (est["b"], est["low"], est["high"]) == (main["estimate"], main["boot_ci_low"], main["boot_ci_high"])
     for make in (papi_view.within_figure, papi_view.loro_figure):
         plt.close(make(res, lang))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", LANGS)
-def test_pci_findings_numbers_are_table_cells(province_year_panel, lang):
-    res = timecost_study(province_year_panel, bootstrap_reps=REPS, seed=1)
-    p = res["params"]
-    assert _check_numbers(pci_view, res, [REPS, p["start_year"], p["end_year"]], lang) == []
+def _pci_extras(res: dict, lang: str) -> None:
     assert "ame" in pci_view.display_frames(res, lang)  # the g1 outcome is a share
     plt.close(pci_view.scatter_figure(res, lang))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", LANGS)
-def test_synth_findings_numbers_are_table_cells(province_year_panel, lang):
-    res = decentralization_study(province_year_panel)
+def _synth_extras(res: dict, lang: str) -> None:
     p = res["params"]
-    assert _check_numbers(synth_view, res, [p["treatment_year"], p["end_year"]], lang) == []
     assert not synth_view.display_frames(res, lang)["placebo"]["geo_code"].eq(p["treated"]).any()
     for make in (synth_view.path_figure, synth_view.gap_figure):
         plt.close(make(res, lang))
     Messages(synth_view.STUDY, lang)("in_time_text", **synth_view.in_time_fields(res))
+
+
+#: study -> (run on the panel, its view module, the run parameters a box may print, the study's own checks)
+STUDIES = {
+    "papi": (lambda panel: egovernance_study(panel, bootstrap_reps=REPS, seed=1), papi_view,
+             lambda p: [REPS, p["start_year"], p["end_year"]], _papi_extras),
+    "pci": (lambda panel: timecost_study(panel, bootstrap_reps=REPS, seed=1), pci_view,
+            lambda p: [REPS, p["start_year"], p["end_year"]], _pci_extras),
+    "synth": (decentralization_study, synth_view, lambda p: [p["treatment_year"], p["end_year"]], _synth_extras),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("study", sorted(STUDIES))
+def test_findings_numbers_are_table_cells(province_year_panel, study, lang):
+    run, view, run_params, extras = STUDIES[study]
+    res = run(province_year_panel)
+    assert _check_numbers(view, res, run_params(res["params"]), lang) == []
+    extras(res, lang)
 
 
 # ----------------------------------------------------------------------------- small pieces

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re as _re
 import unicodedata
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 from cchc_research import config, geo, text
 from cchc_research.errors import AggregationError, DataError, GeographyError, SchemaError, UnknownGeographyError
 from cchc_research.geo import _build
+from confusable_forms import lookalike_d, new_style_tones
 
 LOOKUP = config.RAW_DIR / "papi_2017_2024" / "province_lookup_63.csv"
 CROSSWALK = config.RAW_DIR / "province_crosswalk" / "vietnamcode_data.csv"
@@ -464,24 +464,16 @@ def test_resolvers_raise_only_unknown_geography(value):
 # --------------------------------------------------------------------------- confusable spellings
 # Every province (all vintages, every name column and alias) and every HCMC district name known to
 # geo/, in each confusable form of cchc_research.text, resolves to its unit (issue 8, item 4).
-def _new_style_tones(text: str) -> str:
-    """Move the tone of an open oa/oe/uy rhyme to the second vowel ("Hòa" -> "Hoà")."""
-    nfd = unicodedata.normalize("NFD", text)
-    moved = _re.sub(r"(?<![qQ])([oOuU])([\u0300\u0301\u0303\u0309\u0323])([aAeEyY])(?![\w\u0300-\u036f])",
-                   lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
-    return unicodedata.normalize("NFC", moved)
-
-
 _CONFUSABLE = {
     "nfd": lambda s: unicodedata.normalize("NFD", s),
-    "lookalike_eth": lambda s: s.replace("Đ", "\u00d0").replace("đ", "\u00f0"),
-    "new_style_tones": _new_style_tones,
+    "lookalike_eth": lookalike_d,
+    "new_style_tones": new_style_tones,
     "nbsp_zero_width": lambda s: s[:1] + "\u200b" + s[1:].replace(" ", "\u00a0") + "\u2009",
     "dash_variants": lambda s: s.replace("-", "\u2013").replace(" ", " \u2014 ", 1) if "-" in s else s,
     "upper": str.upper,
     "no_diacritics": geo.strip_diacritics,
     "all_at_once": lambda s: unicodedata.normalize(
-        "NFD", _new_style_tones(s).replace("Đ", "\u00d0").replace("đ", "\u00f0").replace(" ", "\u00a0\u200b").upper()),
+        "NFD", lookalike_d(new_style_tones(s)).replace(" ", "\u00a0\u200b").upper()),
 }
 
 

@@ -14,6 +14,7 @@ from cchc_research import config
 from cchc_research.errors import SourceError
 from cchc_research.geo import resolve_province
 from cchc_research.sources.papi import DIMENSIONS, TOTAL_TOLERANCE, papi_wide, read_papi
+from source_checks import assert_kept_and_flagged
 
 RAW = config.RAW_DIR
 WORKBOOK = RAW / "papi_pci_vietnamdata" / "PAPI_2011-2016.xlsx"
@@ -247,13 +248,7 @@ def test_non_numeric_score_rejected(bad_values):
 
 
 def test_out_of_range_score_kept_and_flagged(bad_values):
-    """Issue 8: a score outside the catalog's valid range is kept as published and flagged, not rejected."""
-    ind = bad_values.indicators
-    sel = ind[ind["source_file"].str.endswith("#2012_PAPI") & (ind["raw_row"] == 6) & (ind["raw_value"] == "11")]
-    assert len(sel) == 1 and sel.iloc[0]["value"] == 11.0
-    assert "outside_valid_range" in sel.iloc[0]["flags"].split(";")
-    rej = bad_values.rejects
-    assert not (rej["file"].str.endswith("#2012_PAPI") & (rej["row"] == 6)).any()
+    assert_kept_and_flagged(bad_values, "#2012_PAPI", 6, "11", 11.0)
 
 
 def test_unknown_province_rejected(bad_values):

@@ -17,6 +17,7 @@ from cchc_research.geo import resolve_province
 from cchc_research.sources import _papi_pci_common as common
 from cchc_research.sources.pci import pci_wide, read_pci
 from cchc_research.sources.pci_layouts import INDICATOR_LAYOUTS, SUMMARY_LAYOUTS
+from source_checks import assert_kept_and_flagged
 
 PCI_DIR = config.RAW_DIR / "papi_pci_vietnamdata"
 SUB_INDICES = ["pci_entry_costs", "pci_land_access", "pci_transparency", "pci_time_costs", "pci_informal_charges",
@@ -229,13 +230,7 @@ def test_non_numeric_score(bad_2012):
 
 
 def test_score_out_of_range_kept_and_flagged(bad_2012):
-    """Issue 8: a score outside the catalog's valid range is kept as published and flagged, not rejected."""
-    ind = bad_2012.indicators
-    sel = ind[ind["source_file"].str.endswith("#Tong hop") & (ind["raw_row"] == 4) & (ind["raw_value"] == "11")]
-    assert len(sel) == 1 and sel.iloc[0]["value"] == 11.0
-    assert "outside_valid_range" in sel.iloc[0]["flags"].split(";")
-    rej = bad_2012.rejects
-    assert not (rej["file"].str.endswith("#Tong hop") & (rej["row"] == 4)).any()
+    assert_kept_and_flagged(bad_2012, "#Tong hop", 4, "11", 11.0)
 
 
 def test_unknown_province(bad_2012):

@@ -9,7 +9,6 @@ upper case, and no diacritics.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import pytest
@@ -26,20 +25,7 @@ from cchc_research.text import (
     text_key,
 )
 
-_TONE = "[\u0300\u0301\u0303\u0309\u0323]"
-
-
-def new_style_tones(text: str) -> str:
-    """Move the tone of an open oa/oe/uy rhyme to the second vowel ("hòa" -> "hoà")."""
-    nfd = unicodedata.normalize("NFD", text)
-    moved = re.sub(rf"(?<![qQ])([oOuU])({_TONE})([aAeEyY])(?![\w\u0300-\u036f])",
-                   lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
-    return unicodedata.normalize("NFC", moved)
-
-
-def lookalike_d(text: str) -> str:
-    return text.replace("Đ", "\u00d0").replace("đ", "\u00f0")
-
+from confusable_forms import lookalike_d, new_style_tones
 
 def odd_spaces(text: str) -> str:
     """NBSP between words, a zero-width space and a soft hyphen inside, a thin space at the end."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import re
 import shutil
 import unicodedata
 from datetime import date
@@ -35,19 +34,9 @@ from cchc_research.sources import papi, pci_layouts
 from cchc_research.sources._papi_pci_common import norm_text
 from cchc_research.sources._textfacts import anchor_period
 from cchc_research.text import match_text, text_key
+from confusable_forms import lookalike_d, new_style_tones
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cchc_research"
-_TONE = "[\u0300\u0301\u0303\u0309\u0323]"
-
-
-def new_style_tones(text: str) -> str:
-    """Move the tone of an open oa/oe/uy rhyme to the second vowel ("hòa" -> "hoà")."""
-    nfd = unicodedata.normalize("NFD", text)
-    moved = re.sub(rf"(?<![qQ])([oOuU])({_TONE})([aAeEyY])(?![\w\u0300-\u036f])",
-                   lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
-    return unicodedata.normalize("NFC", moved)
-
-
 def odd_spaces(text: str) -> str:
     """NBSP between words, a zero-width space after the first character, a narrow NBSP at the end."""
     spaced = text.replace(" ", "\u00a0")
@@ -57,7 +46,7 @@ def odd_spaces(text: str) -> str:
 #: Confusable forms of a clean label; each must be read exactly as the clean label.
 FORMS = {
     "nfd": lambda s: unicodedata.normalize("NFD", s),
-    "lookalike_d": lambda s: s.replace("Đ", "\u00d0").replace("đ", "\u00f0"),
+    "lookalike_d": lookalike_d,
     "new_style_tones": new_style_tones,
     "nbsp_zero_width": odd_spaces,
     "en_dash": lambda s: s.replace("-", "\u2013"),

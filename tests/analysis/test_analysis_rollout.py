@@ -299,5 +299,9 @@ def test_notebook_06_runs_on_own_exports_from_another_folder(tmp_path):
                                     "rollout": str(exports / "simulated_rollout_calendar.csv")},
                         kernel_name="python3", cwd=str(elsewhere), progress_bar=False)
     text = out.read_text(encoding="utf-8")
-    assert "simulated_export_760.xlsx" in text and "sha256" in text
-    assert "callaway_santanna" in text and "sun_abraham" in text
+    assert "simulated_export_760.xlsx" in text and "SHA-256" in text
+    assert "Callaway–Sant'Anna" in text and "Sun–Abraham" in text
+    import json
+
+    shown = json.dumps([c.get("outputs", []) for c in json.loads(text)["cells"]], ensure_ascii=False)
+    assert "True effect" not in shown and "SIMULATED" not in shown  # no truth, no SIMULATED label
