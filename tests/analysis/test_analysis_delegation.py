@@ -225,3 +225,30 @@ def test_exposure_bins_edges():
     b = od.exposure_bins(pd.Series([0.0, 0.0999, 0.1, 0.35, 1.0, np.nan]))
     assert b.astype(object).where(b.notna(), None).tolist() == [
         "[0%, 10%)", "[0%, 10%)", "[10%, 20%)", "[35%, 100%]", "[35%, 100%]", None]
+
+
+# ------------------------------------------------------------------ notebook 07's findings
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_findings_numbers_come_from_the_tables(lang):
+    """Every number of the key-findings box is a cell of one of the tables the report shows."""
+    from cchc_research.analysis.delegation import delegation_results
+    from cchc_research.analysis.online_dose import dose_results
+    from cchc_research.reporting import delegation as view
+    from cchc_research.reporting.findings import key_findings
+    from cchc_research.reporting.tables import show_table
+
+    res = delegation_results(250_000, 5, bootstrap_reps=199)
+    dose = dose_results(40_000, 5, bootstrap_reps=199)
+    box = key_findings(view.findings(res, dose, lang), lang, study=view.STUDY)
+    cells = set()
+    for frame, key in ((view.estimates_frame(res), "estimates"), (view.dose_frame(dose), "dose")):
+        formats = {c: f for c, f in view.FORMATS.items() if c in frame.columns}
+        shown = show_table(frame, key, lang, study=view.STUDY, formats=formats).frame
+        cells |= {str(v) for v in shown.to_numpy().ravel()}
+    on = res["estimates"]["on_time_rate"]
+    sample = {str(x) for x in (on.n_cells, on.n_delegated_cells, on.n_districts, on.n_periods,
+                               len(res["cohorts"]))}
+    level = {"95 %", "95%"}
+    missing = [n for n in box.numbers if n not in cells | sample | level]
+    assert not missing, (missing, box.sentences)

@@ -108,10 +108,14 @@ def _rollout_world(seed: int) -> list[tuple[str, str, bool, float]]:
 
 
 def test_rollout_inference_covers_in_notebook_setting():
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     seeds = range(ROLLOUT_SEED0, ROLLOUT_SEED0 + ROLLOUT_WORLDS)
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # "spawn", not the default fork: the parent already runs DuckDB/BLAS threads, and a forked
+    # child can deadlock on a lock one of them held (the workers then hang with no CPU use)
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
         rows = [r for world in pool.map(_rollout_world, seeds, chunksize=10) for r in world]
     import pandas as pd
 
