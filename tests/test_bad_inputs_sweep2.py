@@ -252,3 +252,19 @@ def test_cli_home_that_does_not_exist_and_empty_init_path(tmp_path):
     afile.write_text("x")
     result = runner.invoke(cchc_app, ["init", str(afile)])
     assert result.exit_code == 2 and "is a file, not a folder" in _flat(result.output)
+
+
+@pytest.mark.parametrize("argv", [
+    ["dossiers", "aggregate", "tests/dossiers/fixtures/corpus/MANIFEST.csv", "/proc/nope/o.parquet"],
+    ["simulate", "panel", "/proc/nope/x.csv", "--rows", "1000"],
+])
+def test_unwritable_output_is_refused_before_work_without_traceback(argv):
+    """An output folder that cannot be made gives our one-line error (exit 1), not an OSError traceback."""
+    from typer.testing import CliRunner
+
+    from cchc_research.cli import app
+
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert "cannot write /proc/nope" in result.output
+    assert "Traceback" not in result.output

@@ -83,15 +83,28 @@ def _split_by(values: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _write(frame: pd.DataFrame, out: Path) -> None:
+def _check_out(out: Path) -> None:
+    """Refuse an output path before any work: wrong suffix, or a folder that cannot be made."""
     suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".parquet":
-        frame.to_parquet(out, index=False)
-    elif suffix == ".csv":
-        frame.to_csv(out, index=False, date_format="%Y-%m-%d")
-    else:
-        raise typer.BadParameter(f"output must end in .parquet or .csv, not {suffix!r}")
+    if suffix not in (".parquet", ".csv"):
+        raise typer.BadParameter(f"output must end in .parquet or .csv, not {suffix!r}", param_hint="OUT")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=1) from exc
+
+
+def _write(frame: pd.DataFrame, out: Path) -> None:
+    _check_out(out)
+    try:
+        if out.suffix.lower() == ".parquet":
+            frame.to_parquet(out, index=False)
+        else:
+            frame.to_csv(out, index=False, date_format="%Y-%m-%d")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=1) from exc
 
 
 @app.command("aggregate")
@@ -111,6 +124,7 @@ def aggregate_command(
     """Aggregate clean dossiers into one row per group × period."""
     as_of = _as_of(as_of)
     freq = freq.value
+    _check_out(out)
     try:
         table = aggregate(
             source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine.value,

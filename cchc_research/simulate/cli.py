@@ -70,15 +70,23 @@ def panel_command(
         raise typer.BadParameter(f"must end in .csv or .parquet, not {out.suffix or '(no suffix)'!r}",
                                  param_hint="OUT")
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    try:
         panel = simulate_panel(rows, seed, freq=freq)
     except CCHCError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".parquet":
-        panel.to_parquet(out, index=False)
-    else:
-        panel.to_csv(out, index=False, lineterminator="\n")
+    try:
+        if out.suffix.lower() == ".parquet":
+            panel.to_parquet(out, index=False)
+        else:
+            panel.to_csv(out, index=False, lineterminator="\n")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=1) from exc
     typer.echo(f"{len(panel)} rows ({panel['unit'].nunique()} units) written to {out}")
 
 
