@@ -83,11 +83,15 @@ def _split_by(values: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _check_out(out: Path) -> None:
-    """Refuse an output path before any work: wrong suffix, or a folder that cannot be made."""
+def check_output(out: Path) -> None:
+    """Refuse an output path before any work: wrong suffix, or a folder that cannot be made.
+
+    Raises ``typer.BadParameter`` (usage error) or prints ``error: cannot write …`` on stderr and
+    exits 1 — never an ``OSError`` traceback.
+    """
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise typer.BadParameter(f"output must end in .parquet or .csv, not {suffix!r}", param_hint="OUT")
+        raise typer.BadParameter(f"output must end in .csv or .parquet, not {suffix!r}", param_hint="OUT")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -95,13 +99,26 @@ def _check_out(out: Path) -> None:
         raise typer.Exit(code=1) from exc
 
 
-def _write(frame: pd.DataFrame, out: Path) -> None:
-    _check_out(out)
+def compute_and_write(compute, out: Path, **csv_options) -> pd.DataFrame:
+    """Check ``out``, run ``compute()`` (our errors become one ``error:`` line, exit 1), write the frame."""
+    check_output(out)
+    try:
+        frame = compute()
+    except CCHCError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    write_table(frame, out, **csv_options)
+    return frame
+
+
+def write_table(frame: pd.DataFrame, out: Path, **csv_options) -> None:
+    """Write ``frame`` to ``out`` (.parquet, or .csv with ``csv_options``), refusing as :func:`check_output`."""
+    check_output(out)
     try:
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(out, index=False)
         else:
-            frame.to_csv(out, index=False, date_format="%Y-%m-%d")
+            frame.to_csv(out, index=False, **csv_options)
     except OSError as exc:
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(code=1) from exc
@@ -124,16 +141,10 @@ def aggregate_command(
     """Aggregate clean dossiers into one row per group × period."""
     as_of = _as_of(as_of)
     freq = freq.value
-    _check_out(out)
-    try:
-        table = aggregate(
-            source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine.value,
-            threads=threads, memory_limit=memory_limit, progress=progress,
-        )
-    except CCHCError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
-    _write(table, out)
+    table = compute_and_write(
+        lambda: aggregate(source, freq=freq, by=_split_by(by), as_of=as_of, engine=engine.value,
+                          threads=threads, memory_limit=memory_limit, progress=progress),
+        out, date_format="%Y-%m-%d")
     typer.echo(f"{len(table)} rows ({freq}, by {', '.join(_split_by(by)) or '-'}) -> {out}")
 
 
@@ -178,9 +189,9 @@ def validate_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     if rejects is not None:
-        _write(reject_frame, rejects)
+        write_table(reject_frame, rejects, date_format="%Y-%m-%d")
     if clean is not None and clean_frame is not None:
-        _write(clean_frame, clean)
+        write_table(clean_frame, clean, date_format="%Y-%m-%d")
     typer.echo(f"read: {counts.read}")
     typer.echo(f"valid: {counts.valid}")
     typer.echo(f"rejected: {counts.rejected}")

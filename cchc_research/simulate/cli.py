@@ -25,6 +25,7 @@ from typing import Literal
 import typer
 
 from cchc_research.config import DEFAULT_SEED
+from cchc_research.dossiers.cli import compute_and_write
 from cchc_research.errors import CCHCError
 from cchc_research.simulate.core import simulate_dossiers
 from cchc_research.simulate.export import SPLITS, simulate_export
@@ -66,27 +67,7 @@ def panel_command(
     freq: Literal["month", "quarter", "half", "year"] = typer.Option("month", help="month, quarter, half or year."),
 ) -> None:
     """Write the simulated unit × period panel with cohorts and true effects."""
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise typer.BadParameter(f"must end in .csv or .parquet, not {out.suffix or '(no suffix)'!r}",
-                                 param_hint="OUT")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(code=1) from exc
-    try:
-        panel = simulate_panel(rows, seed, freq=freq)
-    except CCHCError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
-    try:
-        if out.suffix.lower() == ".parquet":
-            panel.to_parquet(out, index=False)
-        else:
-            panel.to_csv(out, index=False, lineterminator="\n")
-    except OSError as exc:
-        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(code=1) from exc
+    panel = compute_and_write(lambda: simulate_panel(rows, seed, freq=freq), out, lineterminator="\n")
     typer.echo(f"{len(panel)} rows ({panel['unit'].nunique()} units) written to {out}")
 
 
